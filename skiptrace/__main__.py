@@ -1,0 +1,5 @@
+"""``python -m skiptrace`` runs the command line."""
+
+from skiptrace.cli import main
+
+main()
