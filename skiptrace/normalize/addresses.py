@@ -1,0 +1,206 @@
+"""US postal addresses: one-line or split fields -> USPS-standard components and keys.
+
+`key` compares whole addresses (the unit discriminates: APT 4 != APT 14, but 'APT 4' ==
+'# 4'); `street_key` is the same without the unit. Both end with the ZIP5, or with the
+city and state when there is no ZIP.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from skiptrace.normalize.address_parse import StreetParts, clean_line, parse_street_line
+from skiptrace.normalize.address_reference import check_consistency, city_key, lookup_zip
+from skiptrace.normalize.address_usps import STATE_CODES, STATES
+from skiptrace.normalize.text import squash, upper_clean
+
+_ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
+_ZIP_TOKEN = re.compile(r"\d{5}(?:-\d{4}|\d{4})?-?")
+_COUNTRY = frozenset({"USA", "US", "UNITED STATES", "UNITED STATES OF AMERICA"})
+_UNIT_KEY = re.compile(r"^0+(?=[0-9A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A normalized US address. `line` is the canonical street line ('123 N MAIN ST APT 4')."""
+
+    raw: str
+    ok: bool
+    error: str | None
+    canonical: str
+    key: str
+    number: str = ""
+    predir: str = ""
+    street: str = ""
+    street_type: str = ""
+    postdir: str = ""
+    unit_type: str = ""
+    unit: str = ""
+    po_box: str = ""
+    city: str = ""
+    state: str = ""
+    zip5: str = ""
+    zip4: str = ""
+    line: str = ""
+    street_key: str = ""
+    is_po_box: bool = False
+    has_unit: bool = False
+    zip_consistent: bool | None = None
+    timezone: str | None = None
+
+
+def normalize_state(text: str | None) -> str:
+    """Two-letter USPS state code of a code or full state name ('' when unknown)."""
+    if not text:
+        return ""
+    if len(text) == 2 and text.upper() in STATE_CODES:
+        return text.upper()
+    value = squash(re.sub(r"[^A-Z ]", "", upper_clean(text)))
+    if value in STATE_CODES:
+        return value
+    return STATES.get(value, "")
+
+
+def normalize_zip(text: str | None) -> tuple[str, str]:
+    """(ZIP5, ZIP4) of a ZIP field; restores leading zeros that spreadsheets drop."""
+    if not text:
+        return "", ""
+    if len(text) == 5 and text.isdigit():
+        return text, ""
+    digits = re.sub(r"\D", "", text.split(".")[0])
+    if len(digits) in (3, 4, 7, 8):
+        digits = "0" * (5 - len(digits) % 5 if len(digits) < 5 else 9 - len(digits)) + digits
+    match = _ZIP.fullmatch(digits)
+    if not match:
+        return "", ""
+    return match.group(1), match.group(2) or ""
+
+
+def _split_city(head: str, zip5: str) -> tuple[str, str]:
+    """Split 'STREET LINE CITY' (no comma) using the ZIP's accepted city names."""
+    info = lookup_zip(zip5) if zip5 else None
+    words = head.split()
+    if info is not None:
+        for size in range(min(4, len(words) - 1), 0, -1):
+            if city_key(" ".join(words[-size:])) in info.city_keys:
+                return " ".join(words[:-size]), " ".join(words[-size:])
+    return head, ""
+
+
+def _take_state(tokens: list[str]) -> str:
+    """Pop a trailing state code or state name off `tokens`; return its code ('' if none)."""
+    for size in (1, 2, 3, 4):
+        if len(tokens) < size:
+            break
+        words = " ".join(tokens[-size:])
+        code = words if size == 1 and words in STATE_CODES else STATES.get(words, "")
+        if code:
+            del tokens[-size:]
+            return code
+    return ""
+
+
+def split_one_line(text: str) -> tuple[str, str, str, str]:
+    """(street text, city, state, zip) of a one-line address; parts may be ''."""
+    value = upper_clean(text).replace(";", ",").replace(".", "")
+    tokens = value.replace(",", " , ").split()
+    while tokens and (tokens[-1] == "," or tokens[-1] in _COUNTRY):
+        tokens.pop()
+    if len(tokens) >= 2 and " ".join(tokens[-2:]) in _COUNTRY:
+        del tokens[-2:]
+    zip_text = tokens.pop() if tokens and _ZIP_TOKEN.fullmatch(tokens[-1]) else ""
+    while tokens and tokens[-1] == ",":
+        tokens.pop()
+    state = _take_state(tokens)
+    if not zip_text and (not state or "," not in tokens):
+        return value, "", "", ""  # no locality, or a bare 'CT' that may be a street type
+    if zip_text and not state and "," not in tokens:
+        return value, "", "", ""  # a lone 5-digit number may be a box or house number
+    segments = [s.strip() for s in " ".join(tokens).split(",") if s.strip()]
+    if not segments:
+        return "", "", state, zip_text
+    if not any(c.isdigit() for c in segments[-1]):
+        return " ".join(segments[:-1]), segments[-1], state, zip_text
+    street, city = _split_city(" ".join(segments), normalize_zip(zip_text)[0])
+    return street, city, state, zip_text
+
+
+def _unit_key(unit: str) -> str:
+    return _UNIT_KEY.sub("", unit.replace("-", ""))
+
+
+def _assemble(raw: str, parts: StreetParts, city: str, state: str, zip5: str, zip4: str) -> Address:
+    info = lookup_zip(zip5) if zip5 else None
+    if info is not None:
+        city = city or info.city
+        state = state or info.state
+    line = " ".join(p for p in (parts.primary, parts.secondary) if p)
+    locality = zip5 or (f"{city_key(city)},{state}" if city or state else "")
+    street_key = f"{parts.primary}|{locality}"
+    unit = _unit_key(parts.unit) or (parts.unit_type if parts.unit_type else "")
+    error = parts.error
+    if error == "empty" and (city or state or zip5):
+        error = "no_street"
+    zip_text = f"{zip5}-{zip4}" if zip4 else zip5
+    place = " ".join(p for p in (city, state, zip_text) if p) if (state or zip5) else city
+    return Address(
+        raw=raw,
+        ok=error is None,
+        error=error,
+        canonical="" if error else ", ".join(p for p in (line, place) if p),
+        key="" if error else (f"{parts.primary} #{unit}|{locality}" if unit else street_key),
+        number=parts.number,
+        predir=parts.predir,
+        street=parts.route or parts.street,
+        street_type=parts.street_type,
+        postdir=parts.postdir,
+        unit_type=parts.unit_type,
+        unit=parts.unit,
+        po_box=parts.po_box,
+        city=city,
+        state=state,
+        zip5=zip5,
+        zip4=zip4,
+        line=line,
+        street_key="" if error else street_key,
+        is_po_box=bool(parts.po_box) and not parts.route,
+        has_unit=bool(parts.unit or parts.unit_type),
+        zip_consistent=check_consistency(city, state, zip5),
+        timezone=info.timezone if info else None,
+    )
+
+
+@lru_cache(maxsize=500_000)
+def normalize_address(
+    raw: str | None = None,
+    *,
+    line1: str | None = None,
+    line2: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+    zip: str | None = None,
+) -> Address:
+    """Normalize a one-line address (`raw`) or split fields; never raises.
+
+    Split fields win over what a one-line `raw` says. A missing city or state is filled in
+    from the ZIP reference data.
+    """
+    street_text, city_text, state_text, zip_text = "", "", "", ""
+    raw_text = raw if isinstance(raw, str) else ""
+    if raw_text.strip():
+        street_text, city_text, state_text, zip_text = split_one_line(raw_text)
+    split = [v if isinstance(v, str) else "" for v in (line1, line2, city, state, zip)]
+    if any(v.strip() for v in split[:2]):
+        street_text = " ".join(v for v in split[:2] if v.strip())
+    city_text = split[2] or city_text
+    state_text = split[3] or state_text
+    zip_text = split[4] or zip_text
+    shown = raw_text or ", ".join(v.strip() for v in split if v.strip())
+    zip5, zip4 = normalize_zip(zip_text)
+    parts = parse_street_line(clean_line(street_text))
+    return _assemble(
+        shown, parts, squash(upper_clean(city_text).replace(".", "")), normalize_state(state_text),
+        zip5, zip4,
+    )  # fmt: skip

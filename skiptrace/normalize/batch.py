@@ -1,0 +1,122 @@
+"""Columnar entry point for ingest: normalize each distinct value of a column once."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from skiptrace.errors import ConfigError
+from skiptrace.normalize.addresses import normalize_address
+from skiptrace.normalize.dates import normalize_date
+from skiptrace.normalize.emails import normalize_email
+from skiptrace.normalize.employers import normalize_employer
+from skiptrace.normalize.names import normalize_name
+from skiptrace.normalize.parties import split_parties
+from skiptrace.normalize.phones import normalize_phone, normalize_phones
+from skiptrace.normalize.ssns import normalize_ssn
+
+NORMALIZERS: dict[str, Callable[..., Any]] = {
+    "name": normalize_name,
+    "parties": split_parties,
+    "address": normalize_address,
+    "phone": normalize_phone,
+    "phones": normalize_phones,
+    "date": normalize_date,
+    "ssn": normalize_ssn,
+    "email": normalize_email,
+    "employer": normalize_employer,
+}
+KINDS = tuple(NORMALIZERS)
+
+
+def _as_string_array(values: Iterable[str | None] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        if pa.types.is_dictionary(values.type):
+            values = values.cast(pa.string())
+        return values if pa.types.is_string(values.type) else values.cast(pa.string())
+    items = values if isinstance(values, Sequence) else list(values)
+    return pa.array([v if isinstance(v, str) else None for v in items], type=pa.string())
+
+
+def map_distinct(
+    fn: Callable[[str | None], Any],
+    values: Iterable[str | None] | pa.Array | pa.ChunkedArray,
+) -> list[Any]:
+    """Apply `fn` once per distinct value (None included) and spread the results back."""
+    array = _as_string_array(values)
+    if len(array) == 0:
+        return []
+    encoded = array.dictionary_encode()
+    results = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # results are acyclic; collections would rescan every cached result
+    try:
+        for i, value in enumerate(encoded.dictionary.to_pylist()):
+            results[i] = fn(value)
+        results[-1] = fn(None)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return results[indices].tolist()
+
+
+def normalize_column(
+    kind: str,
+    values: Iterable[str | None] | pa.Array | pa.ChunkedArray,
+    **options: Any,
+) -> list[Any]:
+    """Normalize a column of raw values of one kind, each distinct value once.
+
+    `kind` is one of `KINDS`; `options` go to the normalizer (e.g. `fmt="last_first"` for
+    names, `formats=["%m/%d/%Y"]` for dates). Accepts a list, a pyarrow array or chunked
+    array; returns one result per input value, in order.
+    """
+    fn = NORMALIZERS.get(kind)
+    if fn is None:
+        raise ConfigError(f"unknown normalizer kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind == "date" and options.get("formats") is not None:
+        options["formats"] = tuple(options["formats"])
+    return map_distinct(partial(fn, **options) if options else fn, values)
+
+
+def normalize_address_columns(
+    *,
+    line1: Sequence[str | None] | None = None,
+    line2: Sequence[str | None] | None = None,
+    city: Sequence[str | None] | None = None,
+    state: Sequence[str | None] | None = None,
+    zip: Sequence[str | None] | None = None,
+) -> list[Any]:
+    """Normalize split address columns (equal lengths; missing columns count as empty)."""
+    columns = [
+        _as_string_array(c).to_pylist() if c is not None else None
+        for c in (line1, line2, city, state, zip)
+    ]
+    length = max((len(c) for c in columns if c is not None), default=0)
+    filled = [c if c is not None else [None] * length for c in columns]
+    cache: dict[tuple[str | None, ...], Any] = {}
+    out = []
+    for row in _rows(filled):
+        result = cache.get(row)
+        if result is None:
+            result = cache[row] = normalize_address(
+                line1=row[0], line2=row[1], city=row[2], state=row[3], zip=row[4]
+            )
+        out.append(result)
+    return out
+
+
+def _rows(columns: list[list[str | None]]) -> Iterable[tuple[str | None, ...]]:
+    """Rows of equal-length columns, checking the lengths."""
+    lengths = {len(c) for c in columns}
+    if len(lengths) > 1:
+        raise ConfigError(f"address columns differ in length: {sorted(lengths)}")
+    return zip(*columns, strict=True)

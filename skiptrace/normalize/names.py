@@ -1,0 +1,238 @@
+"""Personal names: parse 'LAST, FIRST M', 'FIRST M LAST' or split fields into a `Name`.
+
+Prefixes and generational suffixes are kept as their own fields; the comparison `key` keeps
+the suffix so that JR and SR stay apart. Compound surnames (DE LA CRUZ, O'BRIEN, SMITH-JONES)
+stay whole; accents are folded; clerical abbreviations (ROBT, WM) are expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+
+from skiptrace.normalize.nicknames import expand_abbreviation, first_name_keys
+from skiptrace.normalize.text import upper_clean
+
+PREFIXES = {
+    "MR": "MR", "MISTER": "MR", "MRS": "MRS", "MS": "MS", "MISS": "MISS", "MX": "MX",
+    "DR": "DR", "DOCTOR": "DR", "REV": "REV", "REVEREND": "REV", "PROF": "PROF",
+    "HON": "HON", "SIR": "SIR", "FR": "FR", "CAPT": "CAPT", "SGT": "SGT", "LT": "LT",
+    "COL": "COL", "MAJ": "MAJ", "GEN": "GEN",
+}  # fmt: skip
+SUFFIXES = {
+    "JR": "JR", "JNR": "JR", "JUNIOR": "JR", "SR": "SR", "SNR": "SR", "SENIOR": "SR",
+    "II": "II", "2ND": "II", "III": "III", "3RD": "III", "IV": "IV", "4TH": "IV",
+    "V": "V", "5TH": "V",
+}  # fmt: skip
+# Professional credentials: recognised and dropped (not identity evidence).
+CREDENTIALS = frozenset(
+    {"MD", "PHD", "ESQ", "DDS", "DMD", "CPA", "RN", "LPN", "DVM", "JD", "PE", "CFP", "MBA"}
+)
+PARTICLES = frozenset(
+    {"DE", "DA", "DEL", "DELLA", "DELA", "DI", "DU", "DOS", "DAS", "DES", "LA", "LE", "VAN",
+     "VON", "DER", "DEN", "TER", "TEN", "ST", "SAINT", "MC", "MAC", "BIN", "BEN", "AL", "EL",
+     "Y", "O"}
+)  # fmt: skip
+_AMBIGUOUS_SUFFIXES = frozenset({"V"})  # a middle initial in 'SMITH, JOHN V'
+
+_DROP = re.compile(r"[^A-Z0-9',&+/\- ]+")
+_HYPHEN = re.compile(r"\s*-+\s*")
+_KEY_DROP = re.compile(r"[^A-Z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A parsed personal name; `key` is LAST|FIRST|MIDDLE-INITIAL|SUFFIX in folded form."""
+
+    raw: str
+    ok: bool
+    error: str | None
+    canonical: str
+    key: str
+    prefix: str = ""
+    first: str = ""
+    middle: str = ""
+    last: str = ""
+    suffix: str = ""
+    first_keys: frozenset[str] = frozenset()
+    first_phonetic: str = ""
+    last_phonetic: str = ""
+
+
+def clean_tokens(text: str) -> str:
+    """Upper-case and fold accents; keep letters, digits, ' - , and the joiners & + /."""
+    cleaned = _DROP.sub(" ", upper_clean(text).replace(".", " "))
+    cleaned = _HYPHEN.sub("-", cleaned).replace(",", " , ")
+    words = (w.strip("'-") for w in cleaned.split())
+    # Tokens without letters are noise, except joiners, commas and '2ND'-style suffixes.
+    return " ".join(
+        w for w in words if w and (w in SUFFIXES or w in ",&+/" or any(c.isalpha() for c in w))
+    )
+
+
+def _key_part(text: str) -> str:
+    return _KEY_DROP.sub("", text)
+
+
+def build_name(
+    raw: str,
+    *,
+    first: str = "",
+    middle: str = "",
+    last: str = "",
+    suffix: str = "",
+    prefix: str = "",
+) -> Name:
+    """Assemble a `Name` from already-cleaned upper-case parts, computing keys."""
+    first = expand_abbreviation(first)
+    if not any(c.isalpha() for c in first + last):
+        error = "empty" if not raw.strip() else "unparseable"
+        return Name(raw=raw, ok=False, error=error, canonical="", key="")
+    canonical = " ".join(p for p in (prefix, first, middle, last, suffix) if p)
+    first_key, last_key = _key_part(first), _key_part(last)
+    key = f"{last_key}|{first_key}|{middle[:1]}|{suffix}"
+    return Name(
+        raw=raw,
+        ok=True,
+        error=None,
+        canonical=canonical,
+        key=key,
+        prefix=prefix,
+        first=first,
+        middle=middle,
+        last=last,
+        suffix=suffix,
+        first_keys=first_name_keys(first_key) if first_key else frozenset(),
+        first_phonetic=jellyfish.metaphone(first_key) if first_key.isalpha() else first_key,
+        last_phonetic=jellyfish.nysiis(last_key) if last_key.isalpha() else last_key,
+    )
+
+
+def _take_prefix(tokens: list[str]) -> tuple[str, list[str]]:
+    if len(tokens) >= 2 and tokens[0] in PREFIXES:
+        return PREFIXES[tokens[0]], tokens[1:]
+    return "", tokens
+
+
+def _take_suffix(tokens: list[str], keep: int, *, allow_ambiguous: bool) -> tuple[str, list[str]]:
+    suffix = ""
+    while len(tokens) > keep:
+        tail = tokens[-1]
+        if tail in CREDENTIALS:
+            tokens = tokens[:-1]
+        elif tail in SUFFIXES and (allow_ambiguous or tail not in _AMBIGUOUS_SUFFIXES):
+            suffix = suffix or SUFFIXES[tail]
+            tokens = tokens[:-1]
+        else:
+            break
+    return suffix, tokens
+
+
+def _split_last(tokens: list[str]) -> tuple[list[str], str]:
+    """Split first_last tokens into (given tokens, surname) keeping particles with the surname."""
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1] in PARTICLES:
+        start -= 1
+    return tokens[:start], " ".join(tokens[start:])
+
+
+def parse_given(raw: str, given: list[str], last: str, suffix: str = "") -> Name:
+    """Build a `Name` from given-name tokens (prefix, first, middles, suffix) and a surname."""
+    prefix, given = _take_prefix(given)
+    own_suffix, given = _take_suffix(given, 1, allow_ambiguous=False)
+    return build_name(
+        raw,
+        prefix=prefix,
+        first=given[0] if given else "",
+        middle=" ".join(given[1:]),
+        last=last,
+        suffix=suffix or own_suffix,
+    )
+
+
+def _parse_first_last(raw: str, tokens: list[str]) -> Name:
+    prefix, tokens = _take_prefix(tokens)
+    suffix, tokens = _take_suffix(tokens, 2, allow_ambiguous=True)
+    if len(tokens) == 1:
+        return build_name(raw, prefix=prefix, last=tokens[0], suffix=suffix)
+    given, last = _split_last(tokens)
+    return build_name(
+        raw,
+        prefix=prefix,
+        first=given[0] if given else "",
+        middle=" ".join(given[1:]),
+        last=last,
+        suffix=suffix,
+    )
+
+
+def _parse_last_first(raw: str, tokens: list[str]) -> Name:
+    if "," in tokens:
+        cut = tokens.index(",")
+        surname, given = tokens[:cut], [t for t in tokens[cut + 1 :] if t != ","]
+    else:
+        end = 0
+        while end < len(tokens) - 1 and tokens[end] in PARTICLES:
+            end += 1
+        surname, given = tokens[: end + 1], tokens[end + 1 :]
+        while given and given[0] in SUFFIXES and given[0] not in _AMBIGUOUS_SUFFIXES:
+            surname, given = [*surname, given[0]], given[1:]
+    suffix, surname = _take_suffix(surname, 1, allow_ambiguous=True)
+    if not given:
+        return _parse_first_last(raw, surname + ([suffix] if suffix else []))
+    return parse_given(raw, given, " ".join(surname), suffix)
+
+
+def parse_tokens(raw: str, tokens: list[str], fmt: str) -> Name:
+    """Parse cleaned tokens of one person in the given format."""
+    if not tokens or all(t == "," for t in tokens):
+        return build_name(raw)
+    while tokens[0] == ",":
+        tokens = tokens[1:]
+    if "," in tokens:
+        after = [t for t in tokens[tokens.index(",") :] if t != ","]
+        if all(t in SUFFIXES or t in CREDENTIALS for t in after):  # 'JOHN SMITH, JR.'
+            tokens = [t for t in tokens if t != ","]
+    if fmt == "last_first" or (fmt != "first_last" and "," in tokens):
+        return _parse_last_first(raw, tokens)
+    return _parse_first_last(raw, [t for t in tokens if t != ","])
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(raw: str | None, fmt: str = "auto") -> Name:
+    """Parse one personal name; a multi-party string yields its first person.
+
+    `fmt` is 'auto' (comma means 'LAST, FIRST'), 'last_first', 'first_last' or 'multi_party'.
+    """
+    from skiptrace.normalize.parties import split_parties
+
+    text = raw if isinstance(raw, str) else ""
+    parties = split_parties(text, fmt)
+    return parties[0] if parties else build_name(text)
+
+
+def normalize_name_parts(
+    *,
+    first: str | None = None,
+    middle: str | None = None,
+    last: str | None = None,
+    suffix: str | None = None,
+    prefix: str | None = None,
+) -> Name:
+    """Normalize a name held in split columns (first / middle / last / suffix / prefix)."""
+    parts = [clean_tokens(p or "").replace(",", " ").split() for p in (first, middle, last)]
+    raw = " ".join(p for p in (prefix, first, middle, last, suffix) if p)
+    sfx = clean_tokens(suffix or "").replace(",", "").strip()
+    pfx = clean_tokens(prefix or "").replace(",", "").strip()
+    given = parts[0] + parts[1]
+    return build_name(
+        raw,
+        prefix=PREFIXES.get(pfx, pfx),
+        first=given[0] if given else "",
+        middle=" ".join(given[1:]),
+        last=" ".join(parts[2]),
+        suffix=SUFFIXES.get(sfx, ""),
+    )

@@ -1,0 +1,67 @@
+"""The columnar entry point gives exactly the per-value results, for lists and Arrow arrays."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from skiptrace.errors import ConfigError
+from skiptrace.normalize import (
+    normalize_address,
+    normalize_address_columns,
+    normalize_column,
+    normalize_date,
+    normalize_name,
+    normalize_phone,
+)
+
+VALUES = ["415-253-0000", None, "(415) 253-0000", "", "415-253-0000", "bogus"]
+
+
+def test_column_matches_single_values() -> None:
+    assert normalize_column("phone", VALUES) == [normalize_phone(v) for v in VALUES]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [pa.array(VALUES), pa.chunked_array([VALUES[:3], VALUES[3:]]),
+     pa.array(VALUES).dictionary_encode()],
+)  # fmt: skip
+def test_column_accepts_arrow(column: pa.Array | pa.ChunkedArray) -> None:
+    assert normalize_column("phone", column) == [normalize_phone(v) for v in VALUES]
+
+
+def test_column_options_reach_normalizer() -> None:
+    names = normalize_column("name", ["SMITH JOHN A"], fmt="last_first")
+    assert names == [normalize_name("SMITH JOHN A", "last_first")]
+    dates = normalize_column("date", ["05/01/80"], formats=["%d/%m/%y"])
+    assert dates[0].iso == "1980-01-05" == normalize_date("05/01/80", ["%d/%m/%y"]).iso
+
+
+def test_column_handles_empty_and_generators() -> None:
+    assert normalize_column("email", []) == []
+    assert [e.key for e in normalize_column("email", (v for v in ["A@B.COM"]))] == ["a@b.com"]
+
+
+def test_parties_and_phones_kinds_return_tuples() -> None:
+    parties = normalize_column("parties", ["JOHN AND JANE DOE"])
+    assert [p.canonical for p in parties[0]] == ["JOHN DOE", "JANE DOE"]
+    assert len(normalize_column("phones", ["415-253-0000 / 212-253-0001"])[0]) == 2
+
+
+def test_unknown_kind_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown normalizer kind 'shoe'"):
+        normalize_column("shoe", ["x"])
+
+
+def test_address_columns_match_single_calls() -> None:
+    line1 = ["1 Main St", "1 Main St", None]
+    zips = ["62701", "62701", "62701"]
+    out = normalize_address_columns(line1=line1, zip=zips)
+    assert out == [normalize_address(line1=a, zip=z) for a, z in zip(line1, zips, strict=True)]
+    assert out[2].error == "no_street"
+
+
+def test_address_columns_must_align() -> None:
+    with pytest.raises(ConfigError, match="differ in length"):
+        normalize_address_columns(line1=["1 Main St"], zip=["62701", "62702"])
