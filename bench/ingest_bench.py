@@ -1,0 +1,119 @@
+"""Benchmark `ingest_paths` on a simulated world's sources: wall time, rows/s, peak RSS.
+
+Usage:
+    python3 bench/ingest_bench.py WORLD_DIR [--store PATH] [--workers N] [--catalog DIR]
+
+Ingests WORLD_DIR/sources into a fresh store (deleted first), then re-ingests it to time
+the no-op path. Prints one JSON object. ``peak_rss_tree_mib`` is the largest sum of resident
+set sizes over this process and its workers (sampled each second); ``cpu_seconds`` the CPU
+time of that tree during the first ingest (wall time suffers when other work shares the CPUs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from skiptrace.ingest import ingest_paths
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (worker processes hang under the forkserver)."""
+    found = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                found += _tree(int(entry.name))
+    return found
+
+
+def _sample(pid: int) -> tuple[int, float]:
+    """(resident bytes, CPU seconds incl. reaped children) summed over the process tree."""
+    rss, cpu = 0, 0.0
+    for p in _tree(pid):
+        try:
+            rss += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * resource.getpagesize()
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            continue
+    return rss, cpu
+
+
+def _sampler(samples: list[tuple[int, float]], stop: threading.Event) -> None:
+    """Sample the process tree every second (Linux /proc)."""
+    while not stop.wait(1.0):
+        samples.append(_sample(os.getpid()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("world", type=Path)
+    parser.add_argument("--store", type=Path, default=Path("/tmp/ingest_bench.duckdb"))
+    parser.add_argument("--catalog", type=Path, default=REPO / "sources")
+    parser.add_argument("--workers", type=int, default=None, help="default: auto")
+    args = parser.parse_args()
+
+    for suffix in ("", ".wal"):
+        Path(f"{args.store}{suffix}").unlink(missing_ok=True)
+    sources = args.world / "sources"
+    size = sum(p.stat().st_size for p in sources.rglob("*") if p.is_file())
+    samples: list[tuple[int, float]] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sampler, args=(samples, stop), daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    summary = ingest_paths([sources], args.catalog, args.store, workers=args.workers)
+    elapsed = time.perf_counter() - start
+    cpu = max((c for _, c in samples), default=0.0)
+    again_start = time.perf_counter()
+    again = ingest_paths([sources], args.catalog, args.store, workers=args.workers)
+    again_elapsed = time.perf_counter() - again_start
+    stop.set()
+    rows = sum(f.rows_read for f in summary.files)
+    con = duckdb.connect(str(args.store), read_only=True)
+    obs = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    contacts = con.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    con.close()
+    result = {
+        "world": str(args.world),
+        "input_bytes": size,
+        "files": len(summary.files),
+        "errors": [f.error for f in summary.errors],
+        "rows_read": rows,
+        "rows_rejected": sum(f.rows_rejected for f in summary.files),
+        "observations": obs,
+        "contacts": contacts,
+        "workers": args.workers or "auto",
+        "seconds": round(elapsed, 1),
+        "rows_per_second": round(rows / elapsed),
+        "reingest_seconds": round(again_elapsed, 2),
+        "reingest_unchanged": all(f.status == "unchanged" for f in again.files),
+        "cpu_seconds": round(cpu),
+        "peak_rss_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "peak_rss_tree_mib": max((r for r, _ in samples), default=0) // (1024 * 1024),
+        "store_mib": args.store.stat().st_size // (1024 * 1024),
+        "python": sys.version.split()[0],
+        "duckdb": duckdb.__version__,
+        "machine": platform.machine(),
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

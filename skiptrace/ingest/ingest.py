@@ -1,0 +1,224 @@
+"""Orchestration: find source files, skip unchanged ones, and load the rest into the store.
+
+Each file is loaded in one transaction: its earlier rows (same source and path, or the same
+content under an older catalog entry) are deleted and its new rows inserted, so re-ingesting
+is a no-op and a changed file replaces its rows. A file that fails leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path, PurePath
+
+import duckdb
+
+from skiptrace.errors import InputError
+from skiptrace.ingest.catalog import Catalog, Source, load_catalog
+from skiptrace.ingest.mapping import map_chunk
+from skiptrace.ingest.observations import ChunkTables, build_tables, file_id_for
+from skiptrace.ingest.readers import Chunk, read_chunks
+from skiptrace.ingest.store import FILE_TABLES, open_store
+from skiptrace.ingest.summary import FileResult, IngestSummary
+
+Progress = Callable[[int, int | None], None]
+IN_FLIGHT = 4
+"""Chunks submitted to the worker pool ahead of the one being inserted (bounds memory)."""
+CHUNKS_PER_WORKER = 10
+"""A worker process is replaced after this many chunks, releasing the normalizers' caches."""
+DUCKDB_MEMORY_LIMIT = "512MB"
+"""DuckDB's buffer pool while ingesting (keeps the whole run under 4 GB resident)."""
+PARALLEL_BYTES = 64 * 1024 * 1024
+"""Inputs smaller than this are normalized in-process (worker start-up costs seconds)."""
+
+
+def process_chunk(source: Source, file_id: int, chunk: Chunk) -> ChunkTables:
+    """Normalize one chunk and build its store tables (runs in worker processes)."""
+    return build_tables(source, file_id, chunk, map_chunk(source, chunk))
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def find_files(paths: list[str | Path]) -> list[tuple[Path, PurePath]]:
+    """Expand files and directories (recursively, hidden entries skipped) to (path, relative)."""
+    found: list[tuple[Path, PurePath]] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            for path in sorted(item.rglob("*")):
+                relative = path.relative_to(item)
+                if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+                    found.append((path, relative))
+        elif item.is_file():
+            found.append((item, PurePath(item.name)))
+        else:
+            raise InputError("no such file or directory", file=str(item))
+    return found
+
+
+def _chunk_results(
+    source: Source, file_id: int, chunks: Iterator[Chunk], pool: ProcessPoolExecutor | None
+) -> Iterator[tuple[Chunk, ChunkTables]]:
+    """Process chunks in order, at most ``IN_FLIGHT`` at a time in the pool."""
+    if pool is None:
+        for chunk in chunks:
+            yield chunk, process_chunk(source, file_id, chunk)
+        return
+    pending: list[tuple[Chunk, Future[ChunkTables]]] = []
+    for chunk in chunks:
+        pending.append((chunk, pool.submit(process_chunk, source, file_id, chunk)))
+        if len(pending) >= IN_FLIGHT:
+            first, future = pending.pop(0)
+            yield first, future.result()
+    for chunk, future in pending:
+        yield chunk, future.result()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, tables: ChunkTables) -> None:
+    for name, table in (
+        ("observations", tables.observations),
+        ("contacts", tables.contacts),
+        ("rejects", tables.rejects),
+    ):
+        if table.num_rows:
+            con.register("_ingest_batch", table)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _ingest_batch")
+            con.unregister("_ingest_batch")
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    path: Path,
+    result: FileResult,
+    pool: ProcessPoolExecutor | None,
+    advance: Callable[[int], None],
+) -> None:
+    """Load one file in a transaction (caller has checked it is new or changed)."""
+    resolved = str(path.resolve())
+    file_id = file_id_for(source.name, result.sha256)
+    stale = con.execute(
+        "SELECT file_id FROM files WHERE file_id = ? OR (source = ? AND path = ?)",
+        [file_id, source.name, resolved],
+    ).fetchall()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for (old_id,) in stale:
+            for table in (*FILE_TABLES, "files"):
+                con.execute(f"DELETE FROM {table} WHERE file_id = ?", [old_id])
+        chunks = read_chunks(path, source.file, source.source_columns)
+        for chunk, tables in _chunk_results(source, file_id, chunks, pool):
+            _insert(con, tables)
+            result.add(chunk.rows_read, tables)
+            advance(chunk.position)
+        con.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                file_id, source.name, source.data_class, resolved, result.sha256,
+                path.stat().st_size, source.fingerprint, result.rows_read,
+                result.rows_ingested, result.rows_rejected, result.observations,
+                result.contacts, dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            ],
+        )  # fmt: skip
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    result.status = "replaced" if stale else "ingested"
+
+
+def _previous(con: duckdb.DuckDBPyConnection, source: Source, sha256: str) -> FileResult | None:
+    """The earlier result of this exact content and catalog entry, if it was ingested."""
+    row = con.execute(
+        "SELECT path, rows_read, rows_ingested, rows_rejected, observations, contacts "
+        "FROM files WHERE file_id = ? AND catalog_sha256 = ?",
+        [file_id_for(source.name, sha256), source.fingerprint],
+    ).fetchone()
+    if row is None:
+        return None
+    result = FileResult(path=row[0], source=source.name, status="unchanged", sha256=sha256)
+    result.rows_read, result.rows_ingested, result.rows_rejected = row[1], row[2], row[3]
+    result.observations, result.contacts = row[4], row[5]
+    counts = con.execute(
+        "SELECT level, coalesce(field || ':', '') || reason, count(*) FROM rejects "
+        "WHERE file_id = ? GROUP BY ALL",
+        [file_id_for(source.name, sha256)],
+    ).fetchall()
+    for level, reason, n in counts:
+        (result.rejects if level == "row" else result.field_problems)[reason] = n
+    return result
+
+
+def ingest_paths(
+    paths: list[str | Path],
+    catalog_dir: str | Path,
+    store_path: str | Path,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> IngestSummary:
+    """Ingest source files (or directories of them) into the store at ``store_path``.
+
+    Files matching no catalog entry are reported as skipped; a file that cannot be read at
+    all is reported with its error and leaves the store unchanged. ``progress`` receives
+    (bytes done, bytes total). ``workers`` > 1 normalizes chunks in that many processes;
+    None picks 2 (if the machine has 2 cores) for inputs over ``PARALLEL_BYTES``, else 1.
+    """
+    catalog: Catalog = load_catalog(catalog_dir)
+    files = find_files(paths)
+    summary = IngestSummary(store=str(store_path))
+    total = sum(p.stat().st_size for p, _ in files)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if total > PARALLEL_BYTES else 1
+    done = 0
+
+    def advance(position: int) -> None:
+        if progress is not None:
+            progress(done + position, total)
+
+    con = open_store(store_path)
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = false")
+    pool = None
+    if workers > 1:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])  # recycled workers start without imports
+        pool = ProcessPoolExecutor(workers, context, max_tasks_per_child=CHUNKS_PER_WORKER)
+    try:
+        for path, relative in files:
+            source = catalog.match(relative)
+            if source is None:
+                summary.files.append(
+                    FileResult(
+                        path=str(path),
+                        source=None,
+                        status="skipped",
+                        error="matches no catalog source",
+                    )
+                )
+            else:
+                sha = sha256_of(path)
+                result = _previous(con, source, sha)
+                if result is None:
+                    result = FileResult(path=str(path), source=source.name, sha256=sha)
+                    try:
+                        _load_file(con, source, path, result, pool, advance)
+                    except InputError as exc:
+                        result.fail(exc.message)
+                summary.files.append(result)
+            done += path.stat().st_size
+            advance(0)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        con.close()
+    return summary
