@@ -1,0 +1,134 @@
+"""The in-memory resolution pipeline: records -> pairs -> vectors -> model -> scores -> persons.
+
+Used by the store-backed :mod:`skiptrace.resolve.resolve` and directly by benchmarks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+
+from skiptrace.resolve.blocking import (
+    DEFAULT_RULES,
+    PAIRS_TABLE,
+    BlockingReport,
+    BlockingRule,
+    block_pairs,
+)
+from skiptrace.resolve.clustering import ClusterResult, cluster_pairs
+from skiptrace.resolve.comparisons import (
+    DEFAULT_COMPARISONS,
+    VECTORS_TABLE,
+    Comparison,
+    compute_vectors,
+    tf_columns,
+)
+from skiptrace.resolve.model import ModelParams
+from skiptrace.resolve.records import RECORDS_TABLE, load_records
+from skiptrace.resolve.scoring import SCORES_TABLE, score_pairs
+from skiptrace.resolve.term_frequencies import build_tf_tables
+from skiptrace.resolve.training import train
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Pipeline settings; the defaults are the documented, principled ones."""
+
+    rules: tuple[BlockingRule, ...] = DEFAULT_RULES
+    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS
+    link_only: bool = False
+    threshold: float = 0.5  # match probability for a link
+    max_block_size: int = 1000
+    u_pairs: int = 1_000_000
+    seed: int = 42
+    safeguards: bool = True  # refuse merges of conflicting SSN / DOB / suffix
+    one_per_source: bool = False  # sources are deduplicated: one record per person each
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(slots=True)
+class PipelineResult:
+    """What a run produced: blocking report, parameters, links and clusters."""
+
+    blocking: BlockingReport
+    params: ModelParams
+    links: int
+    clusters: ClusterResult
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def identities(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """``record_id -> (ssn, dob_digits, suffix)`` for the clustering safeguards."""
+    rows = con.execute(
+        f"SELECT record_id, ssn, dob_digits, suffix FROM {RECORDS_TABLE} "
+        f"WHERE ssn IS NOT NULL OR dob_digits IS NOT NULL OR suffix IS NOT NULL"
+    ).fetchall()
+    return {rid: (ssn, dob, sfx) for rid, ssn, dob, sfx in rows}
+
+
+def cluster_scores(
+    con: duckdb.DuckDBPyConnection,
+    threshold: float,
+    safeguards: bool = True,
+    one_per_source: bool = False,
+) -> ClusterResult:
+    """Cluster every record over the scored pairs with probability >= ``threshold``."""
+    sources = None
+    if one_per_source:
+        sources = dict(con.execute(f"SELECT record_id, source FROM {RECORDS_TABLE}").fetchall())
+    ids = con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchnumpy()["record_id"]
+    links = con.execute(
+        f"SELECT id_l, id_r, match_weight FROM {SCORES_TABLE} WHERE match_probability >= ?",
+        [threshold],
+    ).fetchnumpy()
+    return cluster_pairs(
+        np.asarray(ids),
+        identities(con) if safeguards else {},
+        links["id_l"],
+        links["id_r"],
+        links["match_weight"],
+        sources,
+    )
+
+
+def run_pipeline(
+    con: duckdb.DuckDBPyConnection,
+    relation: duckdb.DuckDBPyRelation,
+    settings: Settings = DEFAULT_SETTINGS,
+    params: ModelParams | None = None,
+) -> PipelineResult:
+    """Resolve ``relation`` (see :mod:`records`) end to end on ``con``.
+
+    With ``params`` given, training is skipped (parameters overridden).
+    """
+    import time
+
+    t: dict[str, float] = {}
+    start = time.perf_counter()
+    load_records(con, relation)
+    build_tf_tables(con, tf_columns(settings.comparisons))
+    t["load"] = time.perf_counter() - start
+    report = block_pairs(
+        con, settings.rules, link_only=settings.link_only, max_block_size=settings.max_block_size
+    )
+    compute_vectors(con, settings.comparisons, PAIRS_TABLE, VECTORS_TABLE)
+    t["block+compare"] = time.perf_counter() - start - t["load"]
+    if params is None:
+        params = train(
+            con,
+            settings.comparisons,
+            seed=settings.seed,
+            u_pairs=settings.u_pairs,
+            link_only=settings.link_only,
+        )
+    t["train"] = time.perf_counter() - start - sum(t.values())
+    links = score_pairs(con, settings.comparisons, params, VECTORS_TABLE, min_probability=0.01)
+    clusters = cluster_scores(con, settings.threshold, settings.safeguards, settings.one_per_source)
+    t["score+cluster"] = time.perf_counter() - start - sum(t.values())
+    return PipelineResult(report, params, links, clusters, t)

@@ -1,0 +1,73 @@
+"""u probabilities: comparison level frequencies among random record pairs.
+
+Random pairs are almost all non-matches, so the level frequencies of a seeded uniform sample
+estimate u (the classic Fellegi-Sunter estimate, as in Splink).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from skiptrace.resolve.comparisons import Comparison, vectors_select_sql
+from skiptrace.resolve.records import RECORDS_TABLE
+
+SAMPLE_TABLE = "rs_random_pairs"
+
+
+def _level_counts(levels: np.ndarray, n_levels: int, weights: np.ndarray) -> np.ndarray:
+    """Weighted counts of level values 0..n_levels (missing, -1, excluded)."""
+    mask = levels >= 0
+    return np.bincount(levels[mask], weights=weights[mask], minlength=n_levels + 1)
+
+
+def sample_random_pairs(
+    con: duckdb.DuckDBPyConnection, n_pairs: int, seed: int, link_only: bool
+) -> int:
+    """Create ``rs_random_pairs(id_l, id_r)``: a seeded uniform sample of record pairs.
+
+    Pairs are drawn with replacement (duplicates are harmless for frequencies); in
+    ``link_only`` mode pairs within one source are dropped.
+    """
+    ids, sources = con.execute(
+        f"SELECT list(record_id ORDER BY record_id), list(source ORDER BY record_id) "
+        f"FROM {RECORDS_TABLE}"
+    ).fetchall()[0]
+    ids = np.asarray(ids, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, len(ids), n_pairs)
+    right = rng.integers(0, len(ids), n_pairs)
+    keep = left != right
+    if link_only:
+        codes = np.unique(np.asarray(sources, dtype=object), return_inverse=True)[1]
+        keep &= codes[left] != codes[right]
+    lo = np.minimum(ids[left[keep]], ids[right[keep]])
+    hi = np.maximum(ids[left[keep]], ids[right[keep]])
+    con.register("rs_sample_arrow", pa.table({"id_l": lo, "id_r": hi}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SAMPLE_TABLE} AS SELECT * FROM rs_sample_arrow")
+    con.unregister("rs_sample_arrow")
+    return len(lo)
+
+
+def estimate_u(
+    con: duckdb.DuckDBPyConnection,
+    comparisons: tuple[Comparison, ...],
+    *,
+    n_pairs: int = 1_000_000,
+    seed: int = 42,
+    link_only: bool = False,
+) -> tuple[dict[str, list[float]], int]:
+    """u per level from random pairs (add-half smoothing for unseen levels)."""
+    n = sample_random_pairs(con, n_pairs, seed, link_only)
+    cols = ", ".join(c.name for c in comparisons)
+    rows = con.execute(
+        f"SELECT {cols}, count(*) FROM ({vectors_select_sql(comparisons, SAMPLE_TABLE)}) "
+        f"GROUP BY ALL ORDER BY ALL"
+    ).fetchnumpy()
+    counts = rows["count_star()"].astype(float)
+    u: dict[str, list[float]] = {}
+    for c in comparisons:
+        k = _level_counts(rows[c.name].astype(np.int64), len(c.levels), counts) + 0.5
+        u[c.name] = list(k / k.sum())
+    return u, n

@@ -1,0 +1,113 @@
+"""Clustering safeguards, stable ids, EM recovery and term-frequency adjustments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skiptrace.errors import ConfigError
+from skiptrace.resolve.clustering import cluster_pairs
+from skiptrace.resolve.comparisons import LAST_NAME, SSN
+from skiptrace.resolve.em import estimate_m_em
+from skiptrace.resolve.model import ModelParams
+from skiptrace.resolve.scoring import field_weights
+from skiptrace.resolve.stable_ids import assign_ids
+
+
+def cluster(ids, identities, links, sources=None):  # type: ignore[no-untyped-def]
+    """Cluster with links given as (a, b, weight) and return the partition as frozensets."""
+    a, b, w = (np.array(x) for x in zip(*links, strict=True))
+    result = cluster_pairs(np.array(ids), identities, a, b, w, sources)
+    groups: dict[int, set[int]] = {}
+    for rid, root in result.cluster_of.items():
+        groups.setdefault(root, set()).add(rid)
+    return {frozenset(g) for g in groups.values()}, result
+
+
+def test_jr_and_sr_stay_apart_even_when_linked() -> None:
+    parts, result = cluster([1, 2], {1: (None, None, "JR"), 2: (None, None, "SR")}, [(1, 2, 20.0)])
+    assert parts == {frozenset({1}), frozenset({2})} and result.refused == 1
+
+
+def test_twins_with_different_ssns_stay_apart() -> None:
+    ids = {1: ("123456789", "19900101", None), 2: ("987001234", "19900101", None)}
+    parts, _ = cluster([1, 2], ids, [(1, 2, 15.0)])
+    assert len(parts) == 2
+
+
+def test_ssn_typo_does_not_block_a_merge() -> None:
+    ids = {1: ("123456789", "19900101", None), 2: ("123456798", "19900101", None)}
+    parts, _ = cluster([1, 2], ids, [(1, 2, 15.0)])
+    assert parts == {frozenset({1, 2})}
+
+
+def test_dobs_years_apart_block_a_merge_but_a_digit_typo_does_not() -> None:
+    far = {1: (None, "19500304", None), 2: (None, "19780304", None)}
+    near = {1: (None, "19500304", None), 2: (None, "19500305", None)}
+    assert len(cluster([1, 2], far, [(1, 2, 9.0)])[0]) == 2
+    assert len(cluster([1, 2], near, [(1, 2, 9.0)])[0]) == 1
+
+
+def test_a_chain_cannot_join_two_ssns_through_a_third_record() -> None:
+    ids = {1: ("111223333", None, None), 3: ("999887777", None, None)}
+    parts, _ = cluster([1, 2, 3], ids, [(1, 2, 12.0), (2, 3, 8.0)])
+    assert parts == {frozenset({1, 2}), frozenset({3})}  # the stronger link wins
+
+
+def test_one_record_per_source_when_linking_deduplicated_files() -> None:
+    links = [(1, 2, 10.0), (1, 3, 9.0)]
+    sources = {1: "A", 2: "B", 3: "B"}
+    parts, _ = cluster([1, 2, 3], {}, links, sources)
+    assert parts == {frozenset({1, 2}), frozenset({3})}
+    assert len(cluster([1, 2, 3], {}, links)[0]) == 1
+
+
+def test_stable_ids_keep_merge_and_split() -> None:
+    previous = {10: 10, 11: 10, 20: 20, 21: 20}
+    same, events = assign_ids({10: [10, 11], 20: [20, 21]}, previous)
+    assert same == {10: 10, 20: 20} and events == []
+    merged, events = assign_ids({10: [10, 11, 20, 21, 30]}, previous)
+    assert merged == {10: 10} and [e.kind for e in events] == ["merge"]
+    split, events = assign_ids({10: [10, 11, 20], 21: [21]}, previous)
+    assert split == {10: 10, 21: 20}  # record 20 joined person 10; 21 keeps person 20
+    assert sorted(e.kind for e in events) == ["merge", "split"]
+    fresh, events = assign_ids({30: [30, 31]}, previous)
+    assert fresh == {30: 30} and [e.kind for e in events] == ["create"]
+
+
+def test_em_recovers_m_from_aggregated_patterns() -> None:
+    # 1,000 matches agreeing exactly on SSN 90% of the time, 99,000 non-matches at u.
+    rng = np.random.default_rng(0)
+    u = {"ssn": [0.97, 0.005, 0.005, 0.005, 0.005, 0.01]}
+    true_m = [0.02, 0.02, 0.02, 0.02, 0.02, 0.90]
+    levels = np.concatenate([rng.choice(6, 1000, p=true_m), rng.choice(6, 99000, p=u["ssn"])])
+    last = np.concatenate(
+        [
+            rng.choice(6, 1000, p=[0.05, 0, 0, 0.05, 0, 0.9]),
+            rng.choice(6, 99000, p=[0.9, 0.01, 0, 0.04, 0.04, 0.01]),
+        ]
+    )
+    pat, counts = np.unique(np.stack([levels, last]), axis=1, return_counts=True)
+    u["last_name"] = [0.9, 0.01, 1e-6, 0.04, 0.04, 0.01]
+    params, _ = estimate_m_em({"ssn": pat[0], "last_name": pat[1]}, counts, (SSN, LAST_NAME), u)
+    assert params.prior == pytest.approx(0.01, rel=0.1)
+    assert params.m["ssn"][5] == pytest.approx(0.9, abs=0.03)
+    again, _ = estimate_m_em({"ssn": pat[0], "last_name": pat[1]}, counts, (SSN, LAST_NAME), u)
+    assert again.to_json() == params.to_json()
+
+
+def test_rare_surname_agreement_outweighs_a_common_one() -> None:
+    params = ModelParams(
+        prior=0.01,
+        m={"last_name": [0.1, 0.02, 0.02, 0.02, 0.04, 0.8]},
+        u={"last_name": [0.9, 0.02, 0.02, 0.02, 0.02, 0.02]},
+    )
+    cols = {"last_name": np.array([5, 5]), "tf_last_name": np.array([0.01, 0.0001])}
+    smith, szczepanski = field_weights((LAST_NAME,), params, cols)["last_name"]
+    assert szczepanski > smith
+    assert szczepanski - smith == pytest.approx(np.log2(100))
+
+
+def test_malformed_parameters_are_a_config_error() -> None:
+    with pytest.raises(ConfigError):
+        ModelParams.from_json('{"prior": "x"}')
