@@ -1,0 +1,188 @@
+"""The locate engine's entry point: `Locator(store).lookup(query)` and `.locate_many(queries)`.
+
+A lookup is a batch of one, so both paths give identical scores. Stages: query table ->
+candidate levels (SQL over the person index) -> identity confidence (NumPy kernel) ->
+status (hit / multiple / no_hit, with the `min_confidence` wrong-party guard) -> contact
+evidence of hit persons (SQL) -> contact confidence (NumPy kernel) x identity confidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+import skiptrace
+from skiptrace.errors import ConfigError
+from skiptrace.ingest import load_catalog, open_store
+from skiptrace.ingest.catalog import Catalog
+from skiptrace.locate.assemble import group_contacts, locate_result, person_match
+from skiptrace.locate.evidence import contact_evidence, source_table, store_as_of
+from skiptrace.locate.features import contact_scores
+from skiptrace.locate.index import PERSON_VALUES, build_person_index, index_exists
+from skiptrace.locate.matching import candidate_levels, field_weights, identity_scores
+from skiptrace.locate.params import load_contacts, load_identity
+from skiptrace.locate.query_table import query_table
+from skiptrace.locate.results import (
+    DEFAULT_MIN_CONFIDENCE,
+    AccountQuery,
+    LocateResult,
+    PersonMatch,
+)
+
+AMBIGUITY_FLOOR = 0.2
+"""Candidates at or above this confidence are 'plausible'; two of them below the guard
+make the status `multiple` (Jr/Sr, twins) instead of `no_hit`."""
+CHUNK = 20_000
+"""Queries scored per SQL round trip in `locate_many` (bounds memory)."""
+
+
+def default_catalog() -> Catalog | None:
+    """The repository's `sources/` catalog next to the package, when present."""
+    path = Path(skiptrace.__file__).resolve().parent.parent / "sources"
+    return load_catalog(path) if path.is_dir() else None
+
+
+def _names_sql() -> str:
+    return f"""
+        SELECT person_id, list(name ORDER BY n DESC, name) AS names FROM (
+            SELECT person_id, concat_ws(' ', first_name, middle_name, last_name, suffix) AS name,
+                   count(*) AS n
+            FROM {PERSON_VALUES} WHERE person_id IN (SELECT person_id FROM lc_names)
+              AND last_name IS NOT NULL
+            GROUP BY ALL)
+        GROUP BY person_id"""
+
+
+class Locator:
+    """Query a resolved store. Open once, query many times; close (or use `with`)."""
+
+    def __init__(
+        self,
+        store: str | Path,
+        *,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        catalog: Catalog | str | Path | None = None,
+        params_dir: str | Path | None = None,
+        as_of: dt.date | None = None,
+    ) -> None:
+        if not 0.0 <= min_confidence <= 1.0:
+            raise ConfigError(f"min_confidence must be in [0, 1], got {min_confidence}")
+        self.min_confidence = min_confidence
+        self.identity = load_identity(params_dir)
+        self.contact_params = load_contacts(params_dir)
+        if isinstance(catalog, str | Path):
+            catalog = load_catalog(catalog)
+        self.sources = source_table(catalog if catalog is not None else default_catalog())
+        self.con = self._open(store)
+        self.as_of = as_of or store_as_of(self.con)
+
+    @staticmethod
+    def _open(store: str | Path) -> duckdb.DuckDBPyConnection:
+        con = open_store(store, read_only=True)
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "person_records" not in tables:
+            con.close()
+            raise ConfigError(f"{store}: store is not resolved; run `skiptrace resolve` first")
+        if index_exists(con):
+            return con
+        con.close()
+        writable = open_store(store)
+        try:
+            build_person_index(writable)
+        finally:
+            writable.close()
+        return open_store(store, read_only=True)
+
+    def close(self) -> None:
+        """Close the store connection."""
+        self.con.close()
+
+    def __enter__(self) -> Locator:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def lookup(self, query: AccountQuery) -> LocateResult:
+        """Locate one debtor (a batch of one)."""
+        return self.locate_many([query])[0]
+
+    def locate_many(
+        self,
+        queries: Sequence[AccountQuery],
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> list[LocateResult]:
+        """Locate many debtors; results in input order, one per query."""
+        results: list[LocateResult] = []
+        for start in range(0, len(queries), CHUNK):
+            results.extend(self._chunk(list(queries[start : start + CHUNK])))
+            if progress is not None:
+                progress(len(results), len(queries))
+        return results
+
+    def person_names(self, person_ids: Sequence[str]) -> dict[str, list[str]]:
+        """person_id -> every name reported for the person, most frequent first (AKAs)."""
+        self.con.register("lc_names", pa.table({"person_id": pa.array(list(person_ids))}))
+        try:
+            rows = self.con.sql(_names_sql()).fetchall()
+        finally:
+            self.con.unregister("lc_names")
+        return {person_id: names for person_id, names in rows}
+
+    def _chunk(self, queries: list[AccountQuery]) -> list[LocateResult]:
+        levels = candidate_levels(self.con, query_table(queries))
+        qid = np.asarray(levels["qid"], dtype=np.int64)
+        weights = field_weights(levels, self.identity)
+        total = np.sum(list(weights.values()), axis=0) if weights else np.zeros(len(qid))
+        confidence = identity_scores(qid, np.asarray(total, dtype=float), self.identity)
+        order = np.lexsort((np.asarray(levels["person_id"]), -confidence, qid))
+        rows = levels.to_pylist()
+        names = self.person_names(sorted({r["person_id"] for r in rows}))
+        by_query: dict[int, list[PersonMatch]] = {}
+        for i in order.tolist():
+            row = rows[i]
+            row_weights = {name: float(w[i]) for name, w in weights.items()}
+            display = (names.get(row["person_id"]) or [""])[0]
+            match = person_match(row, float(confidence[i]), row_weights, display)
+            by_query.setdefault(row["qid"], []).append(match)
+        statuses = {q: self._status(c) for q, c in by_query.items()}
+        hits = [c[0].person_id for q, c in by_query.items() if statuses[q] == "hit"]
+        contacts, flags = self._contacts(hits)
+        results = []
+        for q, query in enumerate(queries):
+            candidates = tuple(c for c in by_query.get(q, []) if c.identity_confidence > 0.001)
+            status = statuses.get(q, "no_hit")
+            person = candidates[0].person_id if status == "hit" else ""
+            scaled = {
+                kind: [replace(p, confidence=p.confidence * candidates[0].identity_confidence)
+                       for p in points]
+                for kind, points in contacts.get(person, {}).items()
+            }  # fmt: skip
+            results.append(
+                locate_result(query.account_id, status, candidates[:5], scaled, flags.get(person))
+            )
+        return results
+
+    def _status(self, candidates: list[PersonMatch]) -> str:
+        if candidates[0].identity_confidence >= self.min_confidence:
+            return "hit"
+        plausible = sum(c.identity_confidence >= AMBIGUITY_FLOOR for c in candidates)
+        return "multiple" if plausible >= 2 else "no_hit"
+
+    def _contacts(self, hits: list[str]) -> tuple[dict, dict]:
+        """Contact points per hit person (confidence that each is current) and flags."""
+        if not hits:
+            return {}, {}
+        evidence, flag_table = contact_evidence(self.con, hits, self.sources)
+        scores = contact_scores(evidence, self.as_of, self.contact_params)
+        flags = {row["person_id"]: row for row in flag_table.to_pylist()}
+        return group_contacts(evidence, scores), flags

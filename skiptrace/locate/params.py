@@ -1,0 +1,120 @@
+"""Fitted locate parameters, stored as JSON package data in `skiptrace/locate/fitted/`.
+
+`IdentityParams`: m/u per comparison level (Fellegi-Sunter), the Platt map of the summed
+weight, and the isotonic calibration of the posterior. `ContactParams`: one logistic model
+per contact kind over the generic features of `skiptrace.locate.features`, plus an isotonic
+calibration. Both are refitted by `bench/locate_fit.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from skiptrace.errors import ConfigError
+from skiptrace.locate.calibration import apply_isotonic
+
+FITTED_DIR = Path(__file__).resolve().parent / "fitted"
+IDENTITY_FILE = "identity.json"
+CONTACTS_FILE = "contacts.json"
+
+
+@dataclass(slots=True)
+class IdentityParams:
+    """m/u per comparison level (index 0 = 'different'), Platt map, isotonic map."""
+
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    platt: tuple[float, float] = (0.0, 0.6931471805599453)
+    iso_x: list[float] = field(default_factory=list)
+    iso_y: list[float] = field(default_factory=list)
+
+    def weights(self, name: str) -> np.ndarray:
+        """log2(m/u) indexed by level + 1 (index 0 = missing, weight 0)."""
+        m, u = np.asarray(self.m[name]), np.asarray(self.u[name])
+        return np.concatenate([[0.0], np.log2(m / u)])
+
+    def calibrate(self, p: np.ndarray) -> np.ndarray:
+        """The fitted isotonic map (identity when none was fitted)."""
+        if not self.iso_x:
+            return p
+        return apply_isotonic(np.asarray(self.iso_x), np.asarray(self.iso_y), p)
+
+
+@dataclass(slots=True)
+class KindModel:
+    """Logistic coefficients over named features, and isotonic maps of its output.
+
+    `exclusive` kinds (one current value per person: the residence, the employer) share
+    one probability mass per person, with an explicit 'none of these' outcome. The
+    person's best-scored value of a kind has its own map (`top_x`, `top_y`): being ranked
+    first is itself evidence.
+    """
+
+    features: list[str]
+    beta: list[float]
+    exclusive: bool = False
+    iso_x: list[float] = field(default_factory=list)
+    iso_y: list[float] = field(default_factory=list)
+    top_x: list[float] = field(default_factory=list)
+    top_y: list[float] = field(default_factory=list)
+
+    def calibrate(self, p: np.ndarray, top: np.ndarray) -> np.ndarray:
+        """Apply the isotonic maps: `top` marks each person's best-scored values."""
+        out = np.array(p, dtype=float)
+        for mask, xs, ys in ((~top, self.iso_x, self.iso_y), (top, self.top_x, self.top_y)):
+            if xs and mask.any():
+                out[mask] = apply_isotonic(np.asarray(xs), np.asarray(ys), out[mask])
+        return out
+
+
+@dataclass(slots=True)
+class ContactParams:
+    """One `KindModel` per contact kind."""
+
+    kinds: dict[str, KindModel]
+
+
+def _path(name: str, directory: str | Path | None) -> Path:
+    return Path(directory) / name if directory else FITTED_DIR / name
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read locate parameters ({exc})") from None
+
+
+def load_identity(directory: str | Path | None = None) -> IdentityParams:
+    """Identity parameters from `directory` (default: the packaged ones)."""
+    data = _read(_path(IDENTITY_FILE, directory))
+    try:
+        return IdentityParams(
+            m=data["m"], u=data["u"], platt=tuple(data["platt"]),
+            iso_x=data["iso_x"], iso_y=data["iso_y"],
+        )  # fmt: skip
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"identity parameters are malformed: {exc}") from None
+
+
+def load_contacts(directory: str | Path | None = None) -> ContactParams:
+    """Contact-ranking parameters from `directory` (default: the packaged ones)."""
+    data = _read(_path(CONTACTS_FILE, directory))
+    try:
+        return ContactParams({k: KindModel(**v) for k, v in data["kinds"].items()})
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"contact parameters are malformed: {exc}") from None
+
+
+def save_params(
+    identity: IdentityParams, contacts: ContactParams, directory: str | Path | None = None
+) -> None:
+    """Write both parameter files (stable key order) to `directory` (default: packaged)."""
+    target = Path(directory) if directory else FITTED_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    (target / IDENTITY_FILE).write_text(json.dumps(asdict(identity), indent=1, sort_keys=True))
+    (target / CONTACTS_FILE).write_text(json.dumps(asdict(contacts), indent=1, sort_keys=True))

@@ -1,0 +1,158 @@
+"""The Locator end to end on a small simulated world with oracle resolution."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from skiptrace.batch.queries import QueryPolicy, build_query
+from skiptrace.cli.lookup import lookup
+from skiptrace.errors import ConfigError
+from skiptrace.ingest import ingest_paths
+from skiptrace.locate.locator import Locator
+from skiptrace.locate.oracle import load_oracle_resolution
+from skiptrace.simulate import WorldConfig, simulate_world
+
+pytestmark = pytest.mark.slow
+CATALOG = Path(__file__).resolve().parent.parent / "sources"
+COLUMNS = {
+    "ACCOUNT_ID": "account_id", "FIRST_NAME": "first_name", "MIDDLE_NAME": "middle_name",
+    "LAST_NAME": "last_name", "SUFFIX": "name_suffix", "SSN": "ssn", "DOB": "dob",
+    "ADDRESS1": "address_line1", "ADDRESS2": "address_line2", "CITY": "city",
+    "STATE": "state", "ZIP": "zip", "PHONE": "phone_1", "EMAIL": "email",
+    "EMPLOYER": "employer",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("locate")
+    out = root / "world"
+    simulate_world(WorldConfig(persons=600, accounts=300, applications=10, seed=23), out)
+    ingest_paths([out / "sources"], CATALOG, out / "store.duckdb")
+    con = duckdb.connect(str(out / "store.duckdb"))
+    load_oracle_resolution(con, out)
+    con.close()
+    return out
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def accounts(world: Path) -> list[dict[str, str]]:
+    return _rows(world / "accounts.csv")
+
+
+@pytest.fixture(scope="module")
+def queries(accounts: list[dict[str, str]]) -> list:
+    return [
+        build_query({COLUMNS[k]: v for k, v in row.items() if k in COLUMNS}, i, QueryPolicy())[0]
+        for i, row in enumerate(accounts, start=1)
+    ]
+
+
+@pytest.fixture(scope="module")
+def truth(world: Path) -> dict[str, dict[str, str]]:
+    return {r["account_id"]: r for r in _rows(world / "truth" / "accounts.csv")}
+
+
+@pytest.fixture(scope="module")
+def results(world: Path, queries: list) -> list:
+    with Locator(world / "store.duckdb") as locator:
+        return locator.locate_many(queries)
+
+
+def test_lookup_gives_the_same_result_as_the_batch(world: Path, queries, results) -> None:
+    with Locator(world / "store.duckdb") as locator:
+        for query, batched in list(zip(queries, results, strict=True))[:40]:
+            assert locator.lookup(query) == batched
+
+
+def test_hits_are_the_true_debtor(results, truth) -> None:
+    hits = [r for r in results if r.status == "hit"]
+    assert len(hits) >= 0.8 * len(results)
+    right = sum(r.candidates[0].person_id == truth[r.account_id]["person_id"] for r in hits)
+    assert right >= 0.99 * len(hits)
+
+
+def test_guard_withholds_contacts_below_min_confidence(world: Path, queries) -> None:
+    with Locator(world / "store.duckdb", min_confidence=0.999) as locator:
+        strict = locator.locate_many(queries)
+    for result in strict:
+        if result.status == "hit":
+            assert result.identity_confidence >= 0.999
+        else:
+            assert not list(result.contacts()) and result.deceased is None
+
+
+def test_contacts_are_ranked_probabilities_capped_by_identity(results) -> None:
+    for result in results:
+        if result.status != "hit":
+            continue
+        for points in (result.addresses, result.phones, result.emails, result.employers):
+            confidences = [p.confidence for p in points]
+            assert confidences == sorted(confidences, reverse=True)
+            assert all(0 <= c <= result.identity_confidence + 1e-9 for c in confidences)
+        assert all(p.reasons and p.sources for p in result.contacts())
+
+
+def test_top_address_is_usually_the_current_one(results, truth) -> None:
+    findable = [r for r in results if truth[r.account_id]["address_findable"] == "1"]
+    top = [r.addresses[0] for r in findable if r.status == "hit" and r.addresses]
+    right = sum(
+        p.line1.split()[0] == truth[r.account_id]["current_line1"].split()[0]
+        and p.zip == truth[r.account_id]["current_zip"][:5]
+        for r, p in zip([r for r in findable if r.status == "hit" and r.addresses], top,
+                        strict=True)
+    )  # fmt: skip
+    assert right >= 0.8 * len(findable)
+
+
+def test_deceased_flag_follows_death_records(results, truth) -> None:
+    hits = [r for r in results if r.status == "hit"]
+    in_sources = [r for r in hits if truth[r.account_id]["death_in_sources"] == "1"]
+    assert in_sources and all(r.deceased for r in in_sources)
+    flagged = [r for r in hits if r.deceased]
+    assert all(truth[r.account_id]["deceased"] == "1" for r in flagged)
+
+
+def test_unresolved_store_is_a_clear_error(tmp_path: Path, world: Path) -> None:
+    store = tmp_path / "raw.duckdb"
+    source = next((world / "sources").glob("deceased*"))
+    ingest_paths([source], CATALOG, store)
+    with pytest.raises(ConfigError, match="not resolved"):
+        Locator(store)
+
+
+def test_cli_report_masks_identity_values(world: Path, accounts) -> None:
+    row = next(r for r in accounts if r["SSN"] and r["DOB"] and r["FIRST_NAME"])
+    args = ["--store", str(world / "store.duckdb"), "--first", row["FIRST_NAME"],
+            "--last", row["LAST_NAME"], "--ssn", row["SSN"], "--dob", row["DOB"]]  # fmt: skip
+    result = CliRunner().invoke(lookup, args)
+    assert result.exit_code == 0, result.output
+    assert "status: hit" in result.output and "why the identity matched" in result.output
+    digits = row["SSN"].replace("-", "")
+    assert digits not in result.output.replace("-", "")
+    assert row["DOB"] not in result.output
+    data = json.loads(CliRunner().invoke(lookup, [*args, "--json"]).output)
+    assert data["status"] == "hit" and data["addresses"]
+
+
+def test_cli_errors_are_one_line_exit_1(world: Path) -> None:
+    for args in (["--first", "JOHN"], ["--store", str(world / "none.duckdb"), "--ssn", "1234"]):
+        run = subprocess.run(
+            [sys.executable, "-m", "skiptrace", "lookup", *args],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert run.returncode == 1
+        assert run.stderr.startswith("Error:") and len(run.stderr.strip().splitlines()) == 1
