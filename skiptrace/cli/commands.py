@@ -4,4 +4,20 @@ from __future__ import annotations
 
 import click
 
-ALL: list[click.Command] = []
+from skiptrace.cli.audit import audit, purge
+from skiptrace.cli.ingest import ingest
+from skiptrace.cli.lookup import lookup
+from skiptrace.cli.normalize import normalize_command
+from skiptrace.cli.resolve import explain, resolve
+from skiptrace.cli.simulate import simulate
+
+ALL: list[click.Command] = [
+    audit,
+    purge,
+    ingest,
+    lookup,
+    normalize_command,
+    simulate,
+    resolve,
+    explain,
+]
