@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ class _Bar:
         self.shown = 0
 
     def __call__(self, done: int, total: int | None) -> None:
-        stream = click.get_text_stream("stderr")
+        stream = sys.stderr
         if not stream.isatty():
             return
         if self.bar is None:

@@ -101,7 +101,7 @@ def normalize_command(
         skiptrace normalize address '123 N Main St Apt 4' '123 North Main Street #4'
     """
     if values == ("-",):
-        values = tuple(line.rstrip("\n") for line in click.get_text_stream("stdin"))
+        values = tuple(line.rstrip("\n") for line in sys.stdin)
     options: dict[str, Any] = {}
     if kind == "name":
         options["fmt"] = name_format
