@@ -3,6 +3,7 @@
 Public API::
 
     store_key(env=None, *, required=True) -> str | None   # from SKIPTRACE_STORE_KEY(_FILE)
+    connect_store(path, *, read_only=False, env=None)     # encrypted iff a key is configured
     open_encrypted(path, key, *, read_only=False) -> duckdb.DuckDBPyConnection
     encrypt_copy(plain_path, encrypted_path, key)         # one-off migration of a plain store
     openssl_available() -> bool
@@ -98,7 +99,8 @@ def _attach(con: duckdb.DuckDBPyConnection, path: str, alias: str, key: str, ro:
             raise ConfigError(f"wrong store key for {path}") from None
         if "is not encrypted" in text:
             raise ConfigError(
-                f"store {path} is not encrypted; migrate it with encrypt_copy"
+                f"store {path} is not encrypted but {STORE_KEY} is set: unset it, or "
+                "migrate the store with skiptrace.comply.encrypt_copy"
             ) from None
         raise ConfigError(f"cannot open store {path}: {text.splitlines()[0][:160]}") from None
 
@@ -111,17 +113,45 @@ def open_encrypted(
     if not _load_openssl(con) and not read_only:
         con.close()
         raise ConfigError(
-            f"writing an encrypted store needs DuckDB's OpenSSL provider: install "
-            f"duckdb-extension-httpfs=={duckdb.__version__} (the MbedTLS writer is unsafe)"
+            f"writing an encrypted store needs DuckDB's OpenSSL provider: install the pinned "
+            f"duckdb 1.5.x with its duckdb-extension-httpfs wheel (found duckdb "
+            f"{duckdb.__version__}; its MbedTLS writer is unsafe)"
         )
     con.execute("SET temp_file_encryption = true")
     try:
+        con.execute(f"SET temp_directory = {_literal(os.fspath(path) + '.tmp')}")
         _attach(con, os.fspath(path), ALIAS, key, read_only)
         con.execute(f"USE {ALIAS}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+def connect_store(
+    path: str | os.PathLike[str],
+    *,
+    read_only: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open a store file, encrypted when a store key is configured, else plain.
+
+    A configured key never opens a plain file, and an encrypted file without a key is a
+    ConfigError; other DuckDB errors (lock, not a database) propagate as ``duckdb.Error``.
+    """
+    where = os.fspath(path)
+    key = None if where == ":memory:" else store_key(env, required=False)
+    if key is not None:
+        return open_encrypted(where, key, read_only=read_only)
+    try:
+        return duckdb.connect(where, read_only=read_only)
+    except duckdb.Error as exc:
+        if "without a key" not in str(exc):
+            raise
+    raise ConfigError(
+        f"{where}: the store is encrypted: set {STORE_KEY} or {STORE_KEY}_FILE "
+        "(keys are never accepted on the command line)"
+    )
 
 
 def encrypt_copy(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from skiptrace.comply.encryption import connect_store
 from skiptrace.errors import ConfigError
 
 SCHEMA_VERSION = 1
@@ -81,14 +82,17 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 def open_store(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and, unless ``read_only``, create) the store at ``path``; check its version.
 
-    ``path`` may be ``":memory:"``. Raises :class:`ConfigError` when the store is missing
-    (read-only), locked by another process, not a DuckDB file, or of another schema version.
+    ``path`` may be ``":memory:"``. The file is encrypted when a store key is configured
+    (``SKIPTRACE_STORE_KEY``/``_FILE``, see :mod:`skiptrace.comply.encryption`). Raises
+    :class:`ConfigError` when the store is missing (read-only), locked by another process, not
+    a DuckDB file, of another schema version, encrypted without a (right) key, or plain while
+    a key is configured.
     """
     where = str(path)
     if read_only and where != ":memory:" and not Path(path).exists():
         raise ConfigError(f"{where}: no store here; run `skiptrace ingest` first")
     try:
-        con = duckdb.connect(where, read_only=read_only)
+        con = connect_store(where, read_only=read_only)
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
         raise ConfigError(f"{where}: cannot open the store ({message})") from None
