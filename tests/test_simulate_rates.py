@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import random
+from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from skiptrace.simulate import CoverageRates, NoiseRates, WorldConfig, simulate_world
 from skiptrace.simulate.config import MAX_RATE, RATE_BOUNDS
 from skiptrace.simulate.geography import load_geography
+from skiptrace.simulate.names import NICKNAMES, ascii_fold
 from skiptrace.simulate.noise import Noise, transpose, typo
 
 
@@ -81,6 +84,72 @@ def test_measured_coverage_matches_configured_rates(normal):
     assert dead and 0.55 <= reported / len(dead) <= CoverageRates().death_reported + 0.05
 
 
+def _measured_rates(world: Path) -> dict[str, float]:
+    """Every rate of RATE_BOUNDS, measured from the written files against truth/."""
+    persons = {p["person_id"]: p for p in _rows(world / "truth" / "persons.csv")}
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for n in _rows(world / "truth" / "names.csv"):
+        surnames[n["person_id"]].add(ascii_fold(n["last"]).upper())
+    addresses: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for a in _rows(world / "truth" / "addresses.csv"):
+        addresses[a["person_id"]].append(a)
+    credit = _credit_rows(world)
+    named = [(row["CONSUMER_NAME"].partition(", "), p) for row, p in credit]
+    nick = [(rest.split()[0], p) for (_, _, rest), p in named if p["first"] in NICKNAMES]
+    suffixed = [(rest.split(), p) for (_, _, rest), p in named if p["suffix"]]
+    swappable = [
+        (row, p)
+        for row, p in credit
+        if row["DOB"] and int(p["dob"][8:]) <= 12 and p["dob"][8:] != p["dob"][5:7]
+    ]
+    present = [(row, p) for row, p in credit if row["SSN"]]
+    units = []
+    for row, p in credit:  # rows at a true address with a unit: was the unit dropped?
+        key = (row["ADDR1"].split(" ")[0], row["ZIP"][:5])
+        at = [a for a in addresses[p["person_id"]] if (a["line1"].split(" ")[0], a["zip"]) == key]
+        if at and at[0]["line2"]:
+            units.append(row["ADDR2"] == "")
+    moves = 0
+    for stays in addresses.values():
+        stays.sort(key=lambda a: a["from"])
+        moves += sum(a["address_id"] != b["address_id"] for a, b in pairwise(stays))
+    links = _rows(world / "truth" / "source_rows.csv")
+    adults = {pid for pid, p in persons.items() if p["dob"] < "2006-01-01"}
+    dead = [p for p in persons.values() if p["deceased_date"]]
+    return {
+        "name_typo": sum(last not in surnames[p["person_id"]] for (last, _, _), p in named)
+        / len(named),
+        "nickname": sum(first in {n.upper() for n in NICKNAMES[p["first"]]} for first, p in nick)
+        / len(nick),
+        "drop_suffix": sum(not toks or toks[-1] != p["suffix"] for toks, p in suffixed)
+        / len(suffixed),
+        "dob_swap": sum(
+            row["DOB"] == p["dob"][:4] + p["dob"][8:] + p["dob"][5:7] for row, p in swappable
+        )
+        / len(swappable),
+        "ssn_digit": sum(
+            sum(a != b for a, b in zip(row["SSN"], p["ssn"], strict=True)) == 1
+            for row, p in present
+        )
+        / len(present),
+        "missing_ssn": 1 - len(present) / len(credit),
+        "missing_unit": sum(units) / len(units),
+        "credit_file": len(adults & {p["person_id"] for _, p in credit}) / len(adults),
+        "coa_move": sum(link["source"] == "change_of_address" for link in links) / moves,
+        "death_reported": len(_rows(world / "sources" / "deceased_records.csv")) / len(dead),
+    }
+
+
+def test_every_bounded_rate_measured_in_the_files_is_within_its_bounds(normal):
+    measured = _measured_rates(normal)
+    assert set(measured) == set(RATE_BOUNDS)
+    for name, value in measured.items():
+        lo, hi = RATE_BOUNDS[name]
+        assert lo <= value <= hi, (name, value)
+        assert value > 0, name  # the noise or coverage gap is really there
+
+
+@pytest.mark.slow
 def test_noisier_worlds_are_noisier_and_zero_noise_is_clean(tmp_path_factory, normal):
     def error_rate(world: Path) -> float:
         rows = _credit_rows(world)
