@@ -53,6 +53,8 @@ class BatchOptions:
     prioritize: bool = False
     run_key: str = ""
     versions: Mapping[str, str] = field(default_factory=dict)
+    manifest_extra: Mapping[str, Any] = field(default_factory=dict)
+    """Extra top-level manifest sections from the caller (e.g. `compliance`)."""
 
 
 @dataclass(frozen=True, slots=True)

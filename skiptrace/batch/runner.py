@@ -226,7 +226,7 @@ def run_batch(
         options=_options_facts(options),
         timestamps={"started_at": checkpoint.started_at, "finished_at": _now()},
         extra_versions=options.versions,
-    )
+    ) | dict(options.manifest_extra)
     write_json(manifest_path, manifest)
     checkpoint.remove()
     return BatchSummary(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from skiptrace.cli.audit import audit, purge
+from skiptrace.cli.batch import batch
+from skiptrace.cli.demo import demo
 from skiptrace.cli.ingest import ingest
 from skiptrace.cli.lookup import lookup
 from skiptrace.cli.normalize import normalize_command
@@ -16,6 +18,8 @@ ALL: list[click.Command] = [
     purge,
     ingest,
     lookup,
+    batch,
+    demo,
     normalize_command,
     simulate,
     resolve,

@@ -1,4 +1,4 @@
-"""``skiptrace lookup``: locate one debtor in a resolved store."""
+"""``skiptrace lookup``: locate one debtor in a resolved store, under a permissible purpose."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from skiptrace.batch.queries import REJECT_REASONS, QueryPolicy, build_query
-from skiptrace.errors import InputError
-from skiptrace.locate.locator import DEFAULT_MIN_CONFIDENCE, Locator
-from skiptrace.locate.render import render_text, result_dict
+from skiptrace.cli.search_options import search_options, search_request
+from skiptrace.locate.locator import DEFAULT_MIN_CONFIDENCE
 
 
 @click.command()
@@ -36,6 +34,7 @@ from skiptrace.locate.render import render_text, result_dict
     show_default=True,
     help="Identity confidence below which no contact point is returned (wrong-party guard).",
 )
+@search_options(("locate", "refresh"), reveal=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def lookup(
     name: str | None,
@@ -53,28 +52,25 @@ def lookup(
     store: Path,
     min_confidence: float,
     as_json: bool,
+    **search: object,
 ) -> None:
     """Find a person's current addresses, phones, e-mails and employers with confidence.
 
+    Every lookup needs a permissible purpose and an operator id, and is audited.
+
     Example:
 
-        skiptrace lookup --store world.duckdb --first John --last Smith --dob 1980-05-01
+        skiptrace lookup --store world.duckdb --purpose fcra:collection --operator jdoe
+        --first John --last Smith --dob 1980-05-01
     """
+    from skiptrace.search import lookup_account  # deferred: keeps `skiptrace -h` fast
+
+    request = search_request(**search)  # type: ignore[arg-type]
     split = bool(city or state or zip_code)
     fields = {
-        "account_id": "lookup", "full_name": name, "first_name": first, "last_name": last,
-        "dob": dob, "ssn": ssn, "address_line1" if split else "address": address,
-        "city": city, "state": state, "zip": zip_code, "phone_1": phone, "email": email,
-        "employer": employer,
+        "full_name": name, "first_name": first, "last_name": last, "dob": dob, "ssn": ssn,
+        "address_line1" if split else "address": address, "city": city, "state": state,
+        "zip": zip_code, "phone_1": phone, "email": email, "employer": employer,
     }  # fmt: skip
-    query, reason = build_query({k: v for k, v in fields.items() if v}, 0, QueryPolicy())
-    if reason:
-        raise InputError(REJECT_REASONS.get(reason, reason), field="query")
-    with Locator(store, min_confidence=min_confidence) as locator:
-        result = locator.lookup(query)
-        top = result.candidates[0].person_id if result.status == "hit" else None
-        akas = locator.person_names([top]).get(top, []) if top else []
-    if as_json:
-        click.echo(json.dumps(result_dict(result, akas), indent=2))
-    else:
-        click.echo(render_text(result, akas))
+    report = lookup_account(request, store, fields, min_confidence=min_confidence)
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.text())

@@ -1,7 +1,8 @@
 """Compliance: permissible purposes, data-class gating, audit chain, masking, call windows,
 suppression and encryption at rest. Entry points (``lookup``, ``batch``, ``verify``) call
 ``require_context`` first, ``gate_sources`` before reading sources, ``AuditLog.record`` after
-answering, and render identifiers through ``render_ssn``/``render_dob``.
+answering, and render identifiers through ``render_ssn``/``render_dob``;
+``search_session`` does the first three for a whole session (see docs/compliance.md).
 """
 
 from skiptrace.comply.audit import AuditLog, PurgeReport, default_log_path
@@ -28,6 +29,7 @@ from skiptrace.comply.masking import (
     scrub_text,
 )
 from skiptrace.comply.purposes import PURPOSES, USE_CASES, Purpose, SearchContext, require_context
+from skiptrace.comply.session import SearchSession, search_session, store_sources
 from skiptrace.comply.suppression import REASONS, Suppression, SuppressionList
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "PurgeReport",
     "Purpose",
     "SearchContext",
+    "SearchSession",
     "Suppression",
     "SuppressionList",
     "VerifyReport",
@@ -65,7 +68,9 @@ __all__ = [
     "require_key",
     "safe_repr",
     "scrub_text",
+    "search_session",
     "store_key",
+    "store_sources",
     "visible_sql",
     "zip_zone",
 ]

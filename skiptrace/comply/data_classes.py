@@ -7,6 +7,8 @@ Public API::
     is_minor(as_of, *, dob=None, birth_year=None) -> bool
     relationship_allowed(ctx, relationship) -> bool      # third parties only for locate
     visible_sql(ctx, as_of) -> (sql_predicate, params)   # over `observations` columns
+    visible_classes(ctx) -> list[data_class]             # classes the search may see
+    death_cutoff(ctx, as_of) -> date | None              # later death records withheld
     adult_sql(as_of) -> (sql_predicate, params)          # for collection searches
     WITHHELD_REASONS: Mapping[reason_code, explanation]  # for outputs and manifests
 
@@ -134,6 +136,18 @@ def is_minor(as_of: dt.date, *, dob: dt.date | None = None, birth_year: int | No
 def relationship_allowed(ctx: SearchContext, relationship: str) -> bool:
     """True if a contact point of this relationship to the subject may be shown to ``ctx``."""
     return relationship == "subject" or ctx.use_case == THIRD_PARTY_USE_CASE
+
+
+def visible_classes(ctx: SearchContext) -> list[str]:
+    """Data classes ``ctx`` may see at all (record-level rules still apply)."""
+    return [c for c in DATA_CLASSES if _class_withhold_reason(ctx, c) is None]
+
+
+def death_cutoff(ctx: SearchContext, as_of: dt.date) -> dt.date | None:
+    """Death records dated after this are withheld from ``ctx`` (None: certified)."""
+    if ctx.death_master_certified:
+        return None
+    return _years_before(as_of, DEATH_CERTIFICATION_YEARS)
 
 
 def visible_sql(ctx: SearchContext, as_of: dt.date) -> tuple[str, list[object]]:
