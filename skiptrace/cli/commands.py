@@ -12,6 +12,7 @@ from skiptrace.cli.lookup import lookup
 from skiptrace.cli.normalize import normalize_command
 from skiptrace.cli.resolve import explain, resolve
 from skiptrace.cli.simulate import simulate
+from skiptrace.cli.verify import verify
 
 ALL: list[click.Command] = [
     audit,
@@ -24,4 +25,5 @@ ALL: list[click.Command] = [
     simulate,
     resolve,
     explain,
+    verify,
 ]

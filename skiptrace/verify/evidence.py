@@ -1,0 +1,144 @@
+"""Verification evidence in SQL: what the store says about each application's elements.
+
+One row per application (`qid`) with facts about (a) every resolved person holding the
+application's SSN, (b) the matched person (the *subject*: name, DOB, SSNs, addresses,
+phones, employers on file), and (c) other persons linked to the application's phone.
+Only sources in `vf_sources` (the caller's permitted sources) are read. Nothing here
+scores: `skiptrace.verify.model` turns the columns into features.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from skiptrace.locate.index import PERSON_VALUES
+
+STREET_KEY = r"regexp_replace({col}, ' #[^|]*\|', '|')"
+"""An address contact key without its unit (the store's `addr_street_key` form)."""
+LAST_SIMILARITY = 0.9
+EMPLOYER_SIMILARITY = 0.9
+ADDRESS_SIMILARITY = 0.9
+
+_DOB_NEAR = """(v.dob_precision = 'day' AND a.dob IS NOT NULL AND year(v.dob) = year(a.dob) AND (
+    v.dob = a.dob
+    OR damerau_levenshtein(strftime(v.dob, '%m%d'), strftime(a.dob, '%m%d')) <= 1
+    OR (month(v.dob) = day(a.dob) AND day(v.dob) = month(a.dob))))"""
+"""A DOB on file agrees: same year, and month/day equal, swapped or one keystroke apart."""
+_LAST_OK = f"""(v.last_name = a.last_name
+    OR jaro_winkler_similarity(v.last_name, a.last_name) >= {LAST_SIMILARITY})"""
+_ADDR_OK = f"""(c.kind = 'address' AND a.addr_street_key IS NOT NULL AND (
+    {STREET_KEY.format(col="c.value_key")} = a.addr_street_key
+    OR (split_part(c.value_key, '|', 2) = a.addr_zip5
+        AND split_part(c.value_key, ' ', 1) = a.addr_number
+        AND jaro_winkler_similarity({STREET_KEY.format(col="c.value_key")}, a.addr_street_key)
+            >= {ADDRESS_SIMILARITY})))"""
+
+EVIDENCE_SQL = f"""
+WITH a AS (SELECT * FROM vf_apps),
+pv AS (SELECT * FROM {PERSON_VALUES} WHERE source IN (SELECT source FROM vf_sources)),
+holders AS (
+    SELECT a.qid, v.person_id,
+           coalesce(bool_or(list_has_any(v.first_keys, a.first_keys)), false) AS first_ok,
+           coalesce(bool_or({_LAST_OK}), false) AS last_ok,
+           coalesce(bool_or({_DOB_NEAR}) FILTER (WHERE v.dob_precision = 'day'), true)
+               AS dob_ok,
+           bool_or(v.data_class = 'death_master') AS dead,
+           max(v.event_date) FILTER (WHERE v.data_class = 'death_master') AS death_date
+    FROM a JOIN pv v ON v.ssn = a.ssn
+    GROUP BY a.qid, v.person_id),
+ssn_f AS (
+    SELECT h.qid, count(*) AS ssn_persons,
+           count(*) FILTER (WHERE h.person_id IS DISTINCT FROM a.subject
+                            AND NOT (h.first_ok AND h.last_ok AND h.dob_ok)) AS ssn_others,
+           bool_or(h.first_ok OR h.last_ok) AS ssn_name_part,
+           bool_or(h.dead) AS ssn_dead,
+           max(h.death_date) AS ssn_death_date
+    FROM holders h JOIN a USING (qid) GROUP BY h.qid),
+subj AS (
+    SELECT a.qid,
+           count(DISTINCT v.source) AS subj_sources,
+           bool_or(v.data_class = 'death_master') AS subj_dead,
+           coalesce(bool_or(v.ssn = a.ssn), false) AS subj_ssn_exact,
+           count(DISTINCT v.ssn) FILTER (WHERE damerau_levenshtein(v.ssn, a.ssn) > 1)
+               AS subj_other_ssns,
+           list(DISTINCT v.ssn_last4) FILTER (WHERE damerau_levenshtein(v.ssn, a.ssn) > 1)
+               AS subj_other_last4,
+           count(*) FILTER (WHERE v.dob_precision = 'day') AS subj_dobs,
+           coalesce(bool_or({_DOB_NEAR}), false) AS subj_dob_ok,
+           min(year(v.dob)) FILTER (WHERE v.dob_precision = 'day') AS subj_dob_year,
+           coalesce(bool_or(list_has_any(v.first_keys, a.first_keys)), false) AS subj_first_ok,
+           coalesce(bool_or({_LAST_OK}), false) AS subj_last_ok,
+           coalesce(bool_or(v.addr_state = a.addr_state), false) AS subj_state_seen,
+           coalesce(bool_or(left(v.addr_zip5, 3) = left(a.addr_zip5, 3)), false)
+               AS subj_zip3_seen,
+           count(DISTINCT v.employer_key) AS subj_employers,
+           coalesce(bool_or(v.employer_key = a.employer_key OR jaro_winkler_similarity(
+               v.employer_key, a.employer_key) >= {EMPLOYER_SIMILARITY}), false)
+               AS subj_employer_ok
+    FROM a JOIN pv v ON v.person_id = a.subject GROUP BY a.qid),
+sc AS (
+    SELECT a.qid, c.kind, {_ADDR_OK} AS addr_ok,
+           c.kind = 'phone' AND list_contains(a.phones, c.value_key) AS phone_ok,
+           c.role, c.first_seen, greatest(c.first_seen, c.last_seen, c.end_date) AS seen
+    FROM a JOIN pv v ON v.person_id = a.subject JOIN contacts c ON c.obs_id = v.obs_id
+    WHERE c.source IN (SELECT source FROM vf_sources)),
+contact_f AS (
+    SELECT qid,
+           min(first_seen) AS subj_first_seen,
+           coalesce(bool_or(addr_ok), false) AS subj_addr_ok,
+           max(seen) FILTER (WHERE addr_ok) AS addr_last_seen,
+           max(first_seen) FILTER (WHERE kind = 'address' AND NOT addr_ok
+                                   AND role NOT IN ('mailing', 'old')) AS other_addr_first_seen,
+           max(seen) FILTER (WHERE kind = 'employer') AS employer_last_seen,
+           coalesce(bool_or(phone_ok), false) AS subj_phone_ok
+    FROM sc GROUP BY qid),
+ap AS (SELECT qid, subject, unnest(phones) AS phone FROM a WHERE phones IS NOT NULL),
+po AS (
+    SELECT DISTINCT ap.qid, pr.person_id::VARCHAR AS person_id
+    FROM ap JOIN contacts c ON c.kind = 'phone' AND c.value_key = ap.phone
+    JOIN person_records pr ON pr.obs_id = c.obs_id
+    WHERE c.source IN (SELECT source FROM vf_sources)
+      AND pr.person_id::VARCHAR IS DISTINCT FROM ap.subject),
+addr_f AS (
+    SELECT a.qid, count(DISTINCT pr.person_id) AS addr_persons
+    FROM a JOIN contacts c ON c.kind = 'address'
+     AND split_part(c.value_key, '|', 2) = a.addr_zip5
+     AND {STREET_KEY.format(col="c.value_key")} = a.addr_street_key
+    JOIN person_records pr ON pr.obs_id = c.obs_id
+    WHERE c.source IN (SELECT source FROM vf_sources)
+    GROUP BY a.qid),
+subj_streets AS (
+    SELECT DISTINCT a.qid, {STREET_KEY.format(col="c.value_key")} AS street_key
+    FROM a JOIN pv v ON v.person_id = a.subject JOIN contacts c ON c.obs_id = v.obs_id
+    WHERE c.kind = 'address'),
+po_f AS (
+    SELECT po.qid, count(DISTINCT po.person_id) AS phone_others,
+           count(DISTINCT po.person_id) FILTER (WHERE EXISTS (
+               SELECT 1 FROM pv w JOIN contacts c ON c.obs_id = w.obs_id
+               JOIN subj_streets s ON s.qid = po.qid
+                AND s.street_key = {STREET_KEY.format(col="c.value_key")}
+               WHERE w.person_id = po.person_id AND c.kind = 'address')) AS phone_coresidents
+    FROM po GROUP BY po.qid)
+SELECT a.qid, ssn_f.* EXCLUDE (qid), subj.* EXCLUDE (qid), contact_f.* EXCLUDE (qid),
+       po_f.* EXCLUDE (qid), addr_f.* EXCLUDE (qid)
+FROM a LEFT JOIN ssn_f USING (qid) LEFT JOIN subj USING (qid) LEFT JOIN addr_f USING (qid)
+LEFT JOIN contact_f USING (qid) LEFT JOIN po_f USING (qid)
+ORDER BY a.qid
+"""
+
+
+def application_evidence(
+    con: duckdb.DuckDBPyConnection, apps: pa.Table, sources: list[str]
+) -> pa.Table:
+    """Evidence columns per application; `apps` is a `query_table` plus `subject` (VARCHAR).
+
+    `sources` are the source names the caller may read (compliance gating).
+    """
+    con.register("vf_apps", apps)
+    con.register("vf_sources", pa.table({"source": pa.array(sources, pa.string())}))
+    try:
+        return con.sql(EVIDENCE_SQL).to_arrow_table()
+    finally:
+        con.unregister("vf_apps")
+        con.unregister("vf_sources")

@@ -1,0 +1,152 @@
+"""Verify units without a store: codes, features' missing-field rule, model, velocity, inputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skiptrace.batch.queries import build_query
+from skiptrace.errors import ConfigError
+from skiptrace.verify.codes import INFORMATIONAL, REASON_TEXT, Reason
+from skiptrace.verify.features import ELEMENTS, FEATURES, given_elements
+from skiptrace.verify.inputs import VERIFY_POLICY, read_applications
+from skiptrace.verify.model import fit_params, load_params, risk_scores, save_params
+from skiptrace.verify.reasons import input_reasons
+from skiptrace.verify.results import VerifyResult
+from skiptrace.verify.velocity import VelocityIndex
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "verify.md"
+FULL = {
+    "account_id": "A1", "first_name": "Ann", "last_name": "Lee", "ssn": "123-45-6780",
+    "dob": "1980-02-03", "address_line1": "12 Main St", "city": "Boston", "state": "MA",
+    "zip": "02134", "phone_1": "6175550123", "employer": "Acme Corp",
+}  # fmt: skip
+
+
+def _query(**changes: str):
+    fields = {k: v for k, v in (FULL | changes).items() if v}
+    query, reason = build_query(fields, 1, VERIFY_POLICY)
+    return query, reason
+
+
+def test_every_feature_raises_a_documented_code() -> None:
+    documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", DOCS.read_text(), re.M))
+    assert documented == set(REASON_TEXT)
+    assert {f.code for f in FEATURES} | INFORMATIONAL <= set(REASON_TEXT)
+    with pytest.raises(ValueError):
+        Reason("NOT_A_CODE", "")
+
+
+def test_missing_fields_are_named_not_matched() -> None:
+    query, reason = _query(ssn="", dob="", phone_1="")
+    assert reason == ""
+    elements = given_elements(query)
+    assert not elements["ssn"] and not elements["dob"] and not elements["phone"]
+    assert elements["name"]
+    codes = {r.code for r in input_reasons(query)}
+    assert codes == {"INPUT_MISSING_SSN", "INPUT_MISSING_DOB", "INPUT_MISSING_PHONE"}
+    partial, _ = _query(ssn="6780")
+    assert [r.code for r in input_reasons(partial)] == ["INPUT_PARTIAL_SSN"]
+    assert "6780" in input_reasons(partial)[0].evidence
+    bad_dob, _ = _query(dob="not a date")
+    assert [r.evidence for r in input_reasons(bad_dob)] == ["unusable (unparseable)"]
+    year_only, _ = _query(dob="1980")
+    assert [r.evidence for r in input_reasons(year_only)] == ["only the year of birth given"]
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(FULL)), TEXT))
+def test_any_row_text_gives_a_query_or_a_reason_and_total_checks(raw: dict[str, str]) -> None:
+    query, reason = build_query(raw, 1, VERIFY_POLICY)
+    assert reason == "" or isinstance(reason, str)
+    codes = {r.code for r in input_reasons(query)}
+    for element, present in given_elements(query).items():
+        missing = {f"INPUT_MISSING_{element.upper()}", "INPUT_PARTIAL_SSN"}
+        assert present != bool(codes & missing) or element == "ssn"
+    VelocityIndex().counts(query)
+
+
+def test_invalid_ssn_is_kept_as_evidence_not_rejected() -> None:
+    query, reason = _query(ssn="666-12-3456")
+    assert reason == "" and query.ssn is not None and not query.ssn.ok
+    assert given_elements(query)["ssn"]
+
+
+def test_missing_elements_take_the_fit_mean_and_weights_are_non_negative() -> None:
+    rng = np.random.default_rng(5)
+    n, k = 4000, len(FEATURES)
+    x = (rng.random((n, k)) < 0.1).astype(float)
+    logit = -2 + 3 * x[:, 0] + 2 * x[:, 7] - 0.5 * x[:, 8]
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(float)
+    complete = np.ones((n, len(ELEMENTS)), dtype=bool)
+    params = fit_params(x, complete, y)
+    assert min(params.beta[1:]) >= 0 and params.beta[1] > 2
+    one = np.zeros((1, k))
+    one[0, 0] = 1.0  # an SSN feature fired, but the SSN is 'missing': the mean replaces it
+    missing = np.ones((1, len(ELEMENTS)), dtype=bool)
+    missing[0, ELEMENTS.index("ssn")] = False
+    imputed = params.impute(one, missing)
+    assert imputed[0, 0] == pytest.approx(params.missing_means[0])
+    assert params.probability(one, missing)[0] < params.probability(one, ~missing | True)[0]
+    scores = risk_scores(params.probability(x, complete))
+    assert scores.min() >= 0 and scores.max() <= 100
+
+
+def test_packaged_params_load_and_a_mismatch_is_a_config_error(tmp_path: Path) -> None:
+    params = load_params()
+    assert 0 < params.threshold <= 100 and len(params.beta) == len(FEATURES) + 1
+    params.features = params.features[:-1]
+    save_params(params, tmp_path / "risk.json")
+    with pytest.raises(ConfigError, match="refit"):
+        load_params(tmp_path / "risk.json")
+    with pytest.raises(ConfigError):
+        load_params(tmp_path / "missing.json")
+
+
+def test_velocity_counts_other_identities_only() -> None:
+    index = VelocityIndex()
+    me, _ = _query()
+    again, _ = _query(account_id="A2")
+    others = [_query(account_id=f"B{i}", first_name=f"Zed{i}", last_name=f"Q{i}")[0]
+              for i in range(3)]  # fmt: skip
+    index.add([me, again, *others])
+    assert index.counts(me) == {"ssn": 3, "phone": 3, "address": 3}
+    alone = VelocityIndex()
+    alone.add([me, again])
+    assert alone.counts(me) == {"ssn": 0, "phone": 0, "address": 0}
+
+
+def test_result_keeps_the_three_outputs_apart() -> None:
+    result = VerifyResult("A1", "pass", identity_confidence=0.99, risk_score=12,
+                          elements={"name": True, "ssn": True, "dob": False, "address": True,
+                                    "phone": None, "employer": None})  # fmt: skip
+    assert result.verification_index == 30
+    assert VerifyResult.rejected("A2", "empty_row").verification_index is None
+    with pytest.raises(ValueError):
+        VerifyResult("A3", "pass", risk_score=101)
+    with pytest.raises(ValueError):
+        VerifyResult("A4", "rejected")
+
+
+def test_bad_rows_are_rejected_with_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "apps.csv"
+    path.write_text(
+        "APPLICATION_ID,FIRST_NAME,LAST_NAME,SSN,DOB\n"
+        "A1,Ann,Lee,123456780,1980-02-03\n"
+        ",Bob,Ray,123456781,1970-01-01\n"
+        "A3,Cy,,,\n"
+        "A4,Di,Fox,123456782\n"
+        ",,,,\n",
+        encoding="utf-8",
+    )
+    reasons = [reason for _, reason in read_applications(path)]
+    assert reasons == ["", "missing_account_id", "insufficient_identity", "ragged_row",
+                       "empty_row"]  # fmt: skip
