@@ -30,7 +30,7 @@ from skiptrace.normalize import normalize_name_parts
 from skiptrace.resolve.pipeline import Settings, run_pipeline
 
 Pair = tuple[str, str]
-U_PAIRS = int(__import__("os").environ.get("U_PAIRS", "1000000"))
+U_PAIRS = int(__import__("os").environ.get("U_PAIRS", "500000"))
 
 
 def _canon(pairs) -> set[Pair]:

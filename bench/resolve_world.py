@@ -4,6 +4,9 @@ Usage: ``python bench/resolve_world.py [WORLD_DIR] [--store PATH]`` (default dat
 Ingests the world's sources into a fresh store, runs a full resolve, then reports pairwise
 and cluster precision / recall against ``truth/source_rows.csv`` and the number of
 hard-negative pairs (Jr/Sr, twins, spouses in ``truth/persons.csv``) merged into one person.
+Then checks incremental == full: a copy of the store holding only the first half of the
+sources (by name) is resolved with the full run's model, the other half is added and
+resolved incrementally, and the persons are compared with the full run's.
 The last output line is one JSON object.
 """
 
@@ -12,10 +15,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import resource
+import shutil
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -23,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from skiptrace.ingest import ingest_paths, open_store  # noqa: E402
-from skiptrace.resolve.resolve import resolve_store  # noqa: E402
+from skiptrace.resolve.resolve import resolve_store, saved_params  # noqa: E402
 
 
 def _pairs(groups: dict[str, list[str]] | dict[int, list[int]]) -> int:
@@ -91,6 +95,48 @@ def evaluate(con, world: Path) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+def _partition(con) -> set[frozenset[int]]:  # type: ignore[no-untyped-def]
+    groups: dict[int, set[int]] = {}
+    for obs, person in con.execute("SELECT obs_id, person_id FROM person_records").fetchall():
+        groups.setdefault(person, set()).add(obs)
+    return {frozenset(g) for g in groups.values()}
+
+
+def incremental_check(store: str, con) -> dict:  # type: ignore[no-untyped-def]
+    """Split the store's sources in two batches; incremental persons vs the full run's."""
+    full = _partition(con)
+    params = saved_params(con)
+    rows = con.execute("SELECT DISTINCT source FROM observations").fetchall()
+    sources = sorted(s for (s,) in rows)
+    later = sources[len(sources) // 2 :]
+    copy = str(Path(store).with_suffix(".incremental.duckdb"))
+    con.execute("CHECKPOINT")
+    shutil.copy(store, copy)
+    inc = open_store(copy)
+    marks = ", ".join("?" for _ in later)
+    inc.execute(f"CREATE TABLE held AS SELECT * FROM observations WHERE source IN ({marks})", later)
+    inc.execute(f"DELETE FROM observations WHERE source IN ({marks})", later)
+    for table in ("person_records", "persons", "person_events", "person_links"):
+        inc.execute(f"DELETE FROM {table}")
+    resolve_store(inc, full=True, params=params)
+    inc.execute("INSERT INTO observations SELECT * FROM held")
+    start = time.perf_counter()
+    summary = resolve_store(inc)
+    seconds = time.perf_counter() - start
+    got = _partition(inc)
+    same = sum(len(g) for g in got & full)
+    total = sum(len(g) for g in full)
+    return {
+        "batches": [sources[: len(sources) // 2], later],
+        "mode": summary.mode,
+        "new_records": summary.new_records,
+        "incremental_seconds": round(seconds, 2),
+        "events": summary.events,
+        "identical_persons": got == full,
+        "records_in_identical_persons": round(same / total, 5),
+    }
+
+
 def main() -> None:
     """Ingest, resolve, evaluate, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -102,17 +148,18 @@ def main() -> None:
     if not Path(store).exists():
         ingest_paths([world / "sources"], ROOT / "sources", store)
     con = open_store(store)
-    tracemalloc.start()
     start = time.perf_counter()
     summary = resolve_store(con, full=True)
     seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     result = evaluate(con, world) | {
         "resolve_seconds": round(seconds, 2),
-        "python_peak_mib": round(peak / 2**20, 1),
+        "peak_rss_mib": round(peak / 2**20, 1),
         "pairs": summary.pairs,
         "pairs_by_rule": summary.pairs_by_rule,
         "links": summary.links,
+        "persons_in_store": summary.persons,
+        "incremental": incremental_check(store, con),
     }
     print(json.dumps(result))
 

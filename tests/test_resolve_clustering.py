@@ -14,10 +14,19 @@ from skiptrace.resolve.scoring import field_weights
 from skiptrace.resolve.stable_ids import assign_ids
 
 
-def cluster(ids, identities, links, sources=None):  # type: ignore[no-untyped-def]
+def full(value):  # type: ignore[no-untyped-def]
+    """A 5-part identity from the short form ``(ssn, dob_digits, suffix)``."""
+    if len(value) == 5:
+        return value
+    ssn, dob, suffix = value
+    return (ssn, dob, int(dob[:4]) if dob else None, suffix, None)
+
+
+def cluster(ids, identities, links, sources=None, **kw):  # type: ignore[no-untyped-def]
     """Cluster with links given as (a, b, weight) and return the partition as frozensets."""
     a, b, w = (np.array(x) for x in zip(*links, strict=True))
-    result = cluster_pairs(np.array(ids), identities, a, b, w, sources)
+    identities = {k: full(v) for k, v in identities.items()}
+    result = cluster_pairs(np.array(ids), identities, a, b, w, sources, **kw)
     groups: dict[int, set[int]] = {}
     for rid, root in result.cluster_of.items():
         groups.setdefault(root, set()).add(rid)
@@ -52,6 +61,51 @@ def test_a_chain_cannot_join_two_ssns_through_a_third_record() -> None:
     ids = {1: ("111223333", None, None), 3: ("999887777", None, None)}
     parts, _ = cluster([1, 2, 3], ids, [(1, 2, 12.0), (2, 3, 8.0)])
     assert parts == {frozenset({1, 2}), frozenset({3})}  # the stronger link wins
+
+
+def test_birth_years_apart_block_a_merge_with_a_full_dob() -> None:
+    voter = (None, None, 1981, None, None)  # year-only source
+    father = (None, "19670312", 1967, None, None)
+    assert len(cluster([1, 2], {1: voter, 2: father}, [(1, 2, 12.0)])[0]) == 2
+    same = (None, "19810312", 1981, None, None)
+    assert len(cluster([1, 2], {1: voter, 2: same}, [(1, 2, 12.0)])[0]) == 1
+
+
+def test_conflicts_are_checked_against_every_member_not_only_the_linking_pair() -> None:
+    # 1 and 3 carry DOBs 25 years apart; 2 (no DOB) links to both; 4 (no DOB) links to 3.
+    ids = {1: (None, "19500101", None), 3: (None, "19750101", None)}
+    links = [(1, 2, 15.0), (3, 4, 14.0), (2, 4, 13.0)]
+    parts, result = cluster([1, 2, 3, 4], ids, links)
+    assert parts == {frozenset({1, 2}), frozenset({3, 4})} and result.refused == 1
+
+
+def test_two_parties_of_one_deed_are_never_one_person() -> None:
+    ids = {1: (None, None, None, None, "deed:7"), 2: (None, None, None, None, "deed:7")}
+    assert len(cluster([1, 2], ids, [(1, 2, 20.0)])[0]) == 2
+
+
+def test_a_record_without_dob_that_fits_father_and_son_equally_is_left_alone() -> None:
+    # 1 = father (DOB 1950), 2 = son (DOB 1978), 3 = same name and address, no DOB/SSN.
+    ids = {1: (None, "19500304", None), 2: (None, "19780910", None)}
+    links = [(1, 3, 16.0), (2, 3, 16.0), (1, 2, 18.0)]
+    parts, result = cluster([1, 2, 3], ids, links, ambiguity_bits=0.0)
+    assert parts == {frozenset({1}), frozenset({2}), frozenset({3})}
+    assert result.ambiguous == 1
+    clear = [(1, 3, 16.0), (2, 3, 4.0), (1, 2, 6.0)]  # 3 fits the father far better
+    parts, _ = cluster([1, 2, 3], ids, clear, ambiguity_bits=0.0, namesake_bits=10.0)
+    assert parts == {frozenset({1, 3}), frozenset({2})}
+    namesakes = [(1, 3, 16.0), (2, 3, 4.0), (1, 2, 18.0)]  # father and son refused at 18 bits
+    parts, _ = cluster([1, 2, 3], ids, namesakes, ambiguity_bits=0.0, namesake_bits=10.0)
+    assert parts == {frozenset({1}), frozenset({2}), frozenset({3})}
+
+
+def test_a_bare_record_is_not_attached_to_a_person_whose_records_say_jr() -> None:
+    junior = (None, "19800101", 1980, "JR", None)
+    bare = {1: junior}
+    tagged = {1: junior, 2: (None, None, None, "JR", None)}
+    assert len(cluster([1, 2], bare, [(1, 2, 15.0)], ambiguity_bits=0.0)[0]) == 2
+    assert len(cluster([1, 2], tagged, [(1, 2, 15.0)], ambiguity_bits=0.0)[0]) == 1
+    assert len(cluster([1, 2], bare, [(1, 2, 15.0)])[0]) == 1  # the pass is optional
 
 
 def test_one_record_per_source_when_linking_deduplicated_files() -> None:

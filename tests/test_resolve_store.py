@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from skiptrace.errors import ConfigError
 from skiptrace.resolve.explain import render_text
 from skiptrace.resolve.model import ModelParams
 from skiptrace.resolve.pipeline import Settings
@@ -169,6 +170,12 @@ def test_incremental_equals_full_rebuild(rows: list[dict]) -> None:
     batch1 = [r for r in rows if rng.random() < 0.6]
     batch2 = [r for r in rows if r not in batch1]
     inc = store_with(batch1)
+    for (table,) in full.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'resolve_tf_%'"
+    ).fetchall():  # the same model: parameters and term frequencies
+        inc.register("tf_in", full.table(table).arrow())
+        inc.execute(f"CREATE TABLE {table} AS SELECT * FROM tf_in")
+        inc.unregister("tf_in")
     resolve_store(inc, full=True, settings=SETTINGS, params=params)
     ids_before = dict(inc.execute("SELECT obs_id, person_id FROM person_records").fetchall())
     inc.register("more", pa.Table.from_pylist(batch2))
@@ -190,3 +197,30 @@ def test_explain_is_a_waterfall_without_values(rows: list[dict]) -> None:
     text = render_text(ex)
     assert rows[0]["ssn_last4"] not in text and str(rows[0]["birth_year"]) not in text
     assert ex.to_dict()["steps"][0]["field"] == "first_name"
+    person = dict(con.execute("SELECT obs_id, person_id FROM person_records").fetchall())
+    assert ex.same_person == (person[a] == person[b]) and "same person now" in text
+
+
+def test_explain_names_the_safeguard_that_keeps_two_records_apart(rows: list[dict]) -> None:
+    con = store_with(rows)
+    resolve_store(con, full=True, settings=SETTINGS)
+    a, b = (
+        next(r for r in rows if r["truth"] == 0 and r["ssn"]),
+        next(r for r in rows if r["truth"] == 1 and r["ssn"]),
+    )
+    ex = explain_records(con, a["obs_id"], b["obs_id"])
+    assert ex.conflict in {"ssn", "ssn_last4", "dob"} and ex.same_person is False
+    assert "never one person" in render_text(ex)
+
+
+def test_a_saved_model_from_older_comparisons_is_retrained(rows: list[dict]) -> None:
+    con = store_with(rows)
+    resolve_store(con, full=True, settings=SETTINGS)
+    old = saved_params(con)
+    assert old is not None
+    old.m["address"], old.u["address"] = old.m["address"][:-1], old.u["address"][:-1]
+    con.execute("UPDATE resolve_params SET value = ? WHERE key = 'model'", [old.to_json()])
+    summary = resolve_store(con, settings=SETTINGS)
+    assert summary.mode == "full" and "retrained" in summary.warnings[0]
+    with pytest.raises(ConfigError):
+        resolve_store(con, settings=SETTINGS, params=old)

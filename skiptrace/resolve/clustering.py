@@ -1,31 +1,70 @@
 """Constrained clustering of scored pairs into persons.
 
 Pairs above the threshold are merged in descending match-weight order with union-find; a
-merge is refused when the two clusters carry conflicting strong identifiers:
+merge is refused when any record of one cluster carries a strong identifier that conflicts
+with any record of the other (every member is checked, not only the linking pair):
 
-- full SSNs that differ by three or more edits between every pair (typos stay mergeable),
-- day-precision DOBs at least two years apart with no one-digit / day-month-swap variant,
+- full SSNs three or more edits apart (one- and two-edit typos stay mergeable), or
+  SSN last fours three or more edits apart (sources that keep only the last four),
+- dates of birth years apart: two day-precision DOBs at least two years apart with no
+  one-digit / day-month-swap variant, or birth years (year-only sources such as voter
+  files) two or more years apart,
 - different generational suffixes (JR vs SR, II vs III),
+- two parties of one source row (the two owners on a deed),
 - optionally, two records of one source (one-to-one linking of deduplicated files).
 
 So a Jr/Sr pair or twins linked by a strong pairwise score stay apart, and a chain of
 weak links cannot join two people with different SSNs through a third record.
+
+A second pass removes ambiguous attachments. A record without SSN (or its last four) or date
+of birth (a deed party, a phone connect) could be either of two people when it links about
+as well (within ``ambiguity_bits``) to a cluster its own cluster refused as to its own, or
+when it links at all to a *namesake* of its cluster: a cluster refused despite a strong
+link (at least ``namesake_bits``: same name and address, the father and the son). Such a
+record is left as a person of its own rather than risk a wrong-party merge, and the rest
+is clustered again without it. So is such a record without a suffix in a person whose
+records say JR or SR: a generational suffix means a namesake exists, and the record may be
+about either.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein
 
 
+class Identity(NamedTuple):
+    """A record's strong identifiers; ``dob`` holds the digits of full DOBs only."""
+
+    ssn: str | None = None
+    dob: str | None = None
+    year: int | None = None
+    suffix: str | None = None
+    row: str | None = None  # the source row, when a row can name several parties
+    last4: str | None = None  # SSN last four (also when only those are known)
+
+
 @dataclass(slots=True)
 class _Identity:
     ssns: set[str] = field(default_factory=set)
-    dobs: set[str] = field(default_factory=set)
+    dobs: set[tuple[str | None, int]] = field(default_factory=set)  # (digits or None, year)
     suffixes: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
+    rows: set[str] = field(default_factory=set)
+    last4s: set[str] = field(default_factory=set)
+
+    def union(self, other: _Identity) -> _Identity:
+        return _Identity(
+            self.ssns | other.ssns,
+            self.dobs | other.dobs,
+            self.suffixes | other.suffixes,
+            self.sources | other.sources,
+            self.rows | other.rows,
+            self.last4s | other.last4s,
+        )
 
 
 @dataclass(slots=True)
@@ -35,55 +74,64 @@ class ClusterResult:
     cluster_of: dict[int, int]
     merges: int = 0
     refused: int = 0
+    ambiguous: int = 0
+    refused_links: list[tuple[int, int, float]] = field(default_factory=list)
 
 
-def _dob_close(a: str, b: str) -> bool:
-    if DamerauLevenshtein.distance(a, b) <= 1:
+def dob_conflict(a: tuple[str | None, int], b: tuple[str | None, int]) -> bool:
+    """Whether two dates of birth ``(digits or None, year)`` cannot be one person's."""
+    (da, ya), (db, yb) = a, b
+    if abs(ya - yb) < 2:
+        return False
+    if da is None or db is None:
         return True
-    swapped = a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]
-    return swapped or abs(int(a[:4]) - int(b[:4])) < 2
+    if DamerauLevenshtein.distance(da, db) <= 1:
+        return False
+    return not (da[:4] == db[:4] and da[4:6] == db[6:8] and da[6:8] == db[4:6])
 
 
 def conflicts(a: _Identity, b: _Identity) -> str | None:
     """The reason two clusters cannot be one person, or None."""
     if a.sources & b.sources:
         return "source"
-    if (
-        a.ssns
-        and b.ssns
-        and all(DamerauLevenshtein.distance(x, y) >= 3 for x in a.ssns for y in b.ssns)
-    ):
+    if a.rows & b.rows:
+        return "row"
+    if any(DamerauLevenshtein.distance(x, y) >= 3 for x in a.ssns for y in b.ssns):
         return "ssn"
-    if a.dobs and b.dobs and not any(_dob_close(x, y) for x in a.dobs for y in b.dobs):
+    if any(DamerauLevenshtein.distance(x, y) >= 3 for x in a.last4s for y in b.last4s):
+        return "ssn_last4"
+    if any(dob_conflict(x, y) for x in a.dobs for y in b.dobs):
         return "dob"
-    if a.suffixes and b.suffixes and not a.suffixes & b.suffixes:
+    if any(x != y for x in a.suffixes for y in b.suffixes):
         return "suffix"
     return None
 
 
-def cluster_pairs(
+def identity_of(value: tuple) -> _Identity:  # type: ignore[type-arg]
+    """The cluster identity of one record's :class:`Identity` (or leading fields)."""
+    i = Identity(*value)
+    return _Identity(
+        {i.ssn} if i.ssn else set(),
+        {(i.dob, int(i.year))} if i.year is not None else set(),
+        {i.suffix} if i.suffix else set(),
+        set(),
+        {i.row} if i.row else set(),
+        {i.last4} if i.last4 else set(),
+    )
+
+
+def _greedy(
     record_ids: np.ndarray,
-    identities: dict[int, tuple[str | None, str | None, str | None]],
+    ident: dict[int, _Identity],
     id_l: np.ndarray,
     id_r: np.ndarray,
     weight: np.ndarray,
-    sources: dict[int, str] | None = None,
-) -> ClusterResult:
-    """Cluster ``record_ids`` over the given pairs (already filtered to the threshold).
-
-    ``identities[record_id] = (ssn, dob_digits, suffix)``, any may be None. With
-    ``sources`` (record id -> source) a person holds at most one record per source: the
-    one-to-one constraint of linking deduplicated files. Ties in weight are broken by the
-    pair ids, so the result is deterministic.
-    """
+    order: np.ndarray,
+    result: ClusterResult,
+) -> dict[int, int]:
+    """Union-find over ``order``ed links, refusing conflicting merges; record -> root."""
     parent = {int(r): int(r) for r in record_ids}
-    ident: dict[int, _Identity] = {}
-    for rid, (ssn, dob, suffix) in identities.items():
-        ident[rid] = _Identity(
-            {ssn} if ssn else set(), {dob} if dob else set(), {suffix} if suffix else set()
-        )
-    for rid, source in (sources or {}).items():
-        ident.setdefault(rid, _Identity()).sources.add(source)
+    ident = dict(ident)
 
     def find(x: int) -> int:
         root = x
@@ -93,8 +141,6 @@ def cluster_pairs(
             parent[x], x = root, parent[x]
         return root
 
-    result = ClusterResult(cluster_of={})
-    order = np.lexsort((id_r, id_l, -weight))
     for k in order:
         a, b = find(int(id_l[k])), find(int(id_r[k]))
         if a == b:
@@ -102,16 +148,104 @@ def cluster_pairs(
         ia, ib = ident.get(a, _Identity()), ident.get(b, _Identity())
         if conflicts(ia, ib):
             result.refused += 1
+            result.refused_links.append((int(id_l[k]), int(id_r[k]), float(weight[k])))
             continue
         keep, gone = (a, b) if a < b else (b, a)
         parent[gone] = keep
-        ident[keep] = _Identity(
-            ia.ssns | ib.ssns,
-            ia.dobs | ib.dobs,
-            ia.suffixes | ib.suffixes,
-            ia.sources | ib.sources,
-        )
+        ident[keep] = ia.union(ib)
         ident.pop(gone, None)
         result.merges += 1
-    result.cluster_of = {r: find(r) for r in parent}
+    return {r: find(r) for r in parent}
+
+
+def _ambiguous(
+    cluster_of: dict[int, int],
+    ident: dict[int, _Identity],
+    id_l: np.ndarray,
+    id_r: np.ndarray,
+    weight: np.ndarray,
+    bits: float,
+    namesakes: set[tuple[int, int]],
+) -> set[int]:
+    """Records without SSN/DOB linking nearly as well to a conflicting cluster as to theirs,
+    linking at all to a namesake of their cluster, or (without a suffix) in a JR/SR person."""
+    members: dict[int, _Identity] = {}
+    for rid, root in cluster_of.items():
+        if rid in ident:
+            m, i = members.setdefault(root, _Identity()), ident[rid]
+            m.ssns |= i.ssns
+            m.dobs |= i.dobs
+            m.suffixes |= i.suffixes
+            m.sources |= i.sources
+            m.rows |= i.rows
+            m.last4s |= i.last4s
+    best: dict[tuple[int, int], float] = {}  # (record, cluster) -> best link weight
+    for a, b, w in zip(id_l.tolist(), id_r.tolist(), weight.tolist(), strict=True):
+        for rec, other in ((a, b), (b, a)):
+            i = ident.get(rec)
+            if i is not None and (i.ssns or i.dobs or i.last4s):
+                continue
+            key = (rec, cluster_of[other])
+            if w > best.get(key, -np.inf):
+                best[key] = w
+    by_record: dict[int, list[tuple[int, float]]] = {}
+    for (rec, root), w in best.items():
+        by_record.setdefault(rec, []).append((root, w))
+    out: set[int] = set()
+    for rec, links in by_record.items():
+        own_root = cluster_of[rec]
+        own = max((w for root, w in links if root == own_root), default=None)
+        if own is None:
+            continue
+        mine = members.get(own_root, _Identity())
+        if mine.suffixes and not (rec in ident and ident[rec].suffixes):
+            out.add(rec)  # a JR / SR person has a namesake this record may be about
+            continue
+        for root, w in links:
+            if root == own_root:
+                continue
+            if (own_root, root) in namesakes or (
+                w >= own - bits and conflicts(mine, members.get(root, _Identity()))
+            ):
+                out.add(rec)
+                break
+    return out
+
+
+def cluster_pairs(
+    record_ids: np.ndarray,
+    identities: dict[int, tuple],  # type: ignore[type-arg]
+    id_l: np.ndarray,
+    id_r: np.ndarray,
+    weight: np.ndarray,
+    sources: dict[int, str] | None = None,
+    ambiguity_bits: float | None = None,
+    namesake_bits: float = np.inf,
+) -> ClusterResult:
+    """Cluster ``record_ids`` over the given pairs (already filtered to the threshold).
+
+    ``identities[record_id]`` is an :class:`Identity` (or a tuple of its leading fields).
+    With ``sources`` (record id -> source) a person holds at most one record per source:
+    the one-to-one constraint of linking deduplicated files. With ``ambiguity_bits`` the
+    ambiguous-record pass runs (see the module docstring). Ties in weight are broken by
+    the pair ids, so the result is deterministic.
+    """
+    ident = {rid: identity_of(v) for rid, v in identities.items()}
+    for rid, source in (sources or {}).items():
+        ident.setdefault(rid, _Identity()).sources.add(source)
+    order = np.lexsort((id_r, id_l, -weight))
+    result = ClusterResult(cluster_of={})
+    cluster_of = _greedy(record_ids, ident, id_l, id_r, weight, order, result)
+    if ambiguity_bits is not None:
+        namesakes = {
+            (cluster_of[a], cluster_of[b]) for a, b, w in result.refused_links if w >= namesake_bits
+        }
+        namesakes |= {(b, a) for a, b in namesakes}
+        drop = _ambiguous(cluster_of, ident, id_l, id_r, weight, ambiguity_bits, namesakes)
+        if drop:
+            dropped = np.array(sorted(drop), dtype=np.int64)
+            keep = ~(np.isin(id_l, dropped) | np.isin(id_r, dropped))
+            result = ClusterResult(cluster_of={}, ambiguous=len(drop))
+            cluster_of = _greedy(record_ids, ident, id_l, id_r, weight, order[keep[order]], result)
+    result.cluster_of = cluster_of
     return result

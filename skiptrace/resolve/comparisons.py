@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 
 from skiptrace.resolve.blocking import PAIRS_TABLE
-from skiptrace.resolve.records import RECORDS_TABLE
+from skiptrace.resolve.records import NICKNAMES_TABLE, RECORDS_TABLE
 
 VECTORS_TABLE = "rs_vectors"
 
@@ -36,6 +36,7 @@ class Comparison:
     name: str
     null_sql: str
     levels: tuple[Level, ...]
+    u_share: float = 1.0  # share of the random-pair sample that estimates u
 
     def level_labels(self) -> dict[int, str]:
         """Map level values to labels, including ``0`` and ``-1``."""
@@ -84,13 +85,7 @@ FIRST_NAME = Comparison(
     (
         Level("exact", "l.first_name = r.first_name", tf="first_name"),
         Level("swapped", SWAPPED_SQL),
-        Level(
-            "nickname",
-            _guarded(
-                "len(l.first_key_hashes) > 1 OR len(r.first_key_hashes) > 1",
-                "list_has_any(l.first_key_hashes, r.first_key_hashes)",
-            ),
-        ),
+        Level("nickname", "nk.a IS NOT NULL"),  # the pair is in rs_nicknames
         Level("jaro_winkler>=0.92", _jw("first_name", 0.92)),
         Level("jaro_winkler>=0.80", _jw("first_name", 0.80)),
         Level("phonetic", "l.first_phonetic = r.first_phonetic"),
@@ -102,6 +97,7 @@ FIRST_NAME = Comparison(
             ),
         ),
     ),
+    u_share=0.25,  # Jaro-Winkler levels are common: a quarter of the sample
 )
 
 MIDDLE_NAME = Comparison(
@@ -123,6 +119,7 @@ LAST_NAME = Comparison(
         Level("jaro_winkler>=0.80", _jw("last_name", 0.80)),
         Level("phonetic", "l.last_phonetic = r.last_phonetic"),
     ),
+    u_share=0.25,  # Jaro-Winkler levels are common: a quarter of the sample
 )
 
 SUFFIX = Comparison(
@@ -186,6 +183,7 @@ ADDRESS = Comparison(
             f"l.addr_number = r.addr_number AND {_jw('addr_street', 0.88)}",
         ),
         Level("same_zip", "l.addr_zip5 = r.addr_zip5", tf="addr_zip5"),
+        Level("same_zip3", "l.zip3 = r.zip3"),  # most moves are local
     ),
 )
 
@@ -223,7 +221,8 @@ def vectors_select_sql(comparisons: tuple[Comparison, ...], pairs: str, extra: s
     """SQL selecting ``id_l, id_r`` and one level column per comparison for ``pairs``.
 
     TF columns are returned as ``tf_<column>``: the left value when both sides agree.
-    ``extra`` is appended to the select list (our own SQL, e.g. agreement flags).
+    ``extra`` is appended to the select list (our own SQL, e.g. agreement flags). The
+    nickname table is joined as ``nk`` (see :mod:`records`).
     """
     levels = ", ".join(f"{c.case_sql()} AS {c.name}" for c in comparisons)
     tfs = "".join(
@@ -233,7 +232,8 @@ def vectors_select_sql(comparisons: tuple[Comparison, ...], pairs: str, extra: s
     return (
         f"SELECT p.id_l, p.id_r, {levels}{tfs}{extra} FROM {pairs} p "
         f"JOIN {RECORDS_TABLE} l ON l.record_id = p.id_l "
-        f"JOIN {RECORDS_TABLE} r ON r.record_id = p.id_r"
+        f"JOIN {RECORDS_TABLE} r ON r.record_id = p.id_r "
+        f"LEFT JOIN {NICKNAMES_TABLE} nk ON nk.a = l.first_name AND nk.b = r.first_name"
     )
 
 

@@ -40,6 +40,8 @@ class Explanation:
     steps: tuple[Step, ...]
     total: float
     probability: float
+    conflict: str | None = None  # the safeguard that keeps them apart whatever the weight
+    same_person: bool | None = None  # whether the last resolve put them in one person
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
@@ -100,4 +102,8 @@ def render_text(ex: Explanation) -> str:
         running += s.weight
         lines.append(f"  {s.field:<14}{s.level:<28}{s.weight:+8.2f}  = {running:+8.2f}")
     lines.append(f"  match weight {ex.total:+.2f}, probability {ex.probability:.6f}")
+    if ex.conflict:
+        lines.append(f"  never one person: conflicting {ex.conflict}")
+    if ex.same_person is not None:
+        lines.append(f"  same person now: {'yes' if ex.same_person else 'no'}")
     return "\n".join(lines)

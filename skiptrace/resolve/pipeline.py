@@ -17,7 +17,7 @@ from skiptrace.resolve.blocking import (
     BlockingRule,
     block_pairs,
 )
-from skiptrace.resolve.clustering import ClusterResult, cluster_pairs
+from skiptrace.resolve.clustering import ClusterResult, Identity, cluster_pairs
 from skiptrace.resolve.comparisons import (
     DEFAULT_COMPARISONS,
     VECTORS_TABLE,
@@ -41,9 +41,14 @@ class Settings:
     link_only: bool = False
     threshold: float = 0.5  # match probability for a link
     max_block_size: int = 1000
-    u_pairs: int = 1_000_000
+    u_pairs: int = 500_000  # random pairs for u
     seed: int = 42
     safeguards: bool = True  # refuse merges of conflicting SSN / DOB / suffix
+    # Detach a record without SSN/DOB that links as well (within this many bits) to a
+    # cluster its own refused, or at all to a namesake: a cluster refused despite a link of
+    # at least ``namesake_bits`` (the Jr/Sr at one address). Chosen on a seed-11 world.
+    ambiguity_bits: float | None = 0.0
+    namesake_bits: float = 10.0
     one_per_source: bool = False  # sources are deduplicated: one record per person each
 
 
@@ -61,39 +66,35 @@ class PipelineResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def identities(
-    con: duckdb.DuckDBPyConnection,
-) -> dict[int, tuple[str | None, str | None, str | None]]:
-    """``record_id -> (ssn, dob_digits, suffix)`` for the clustering safeguards."""
+def identities(con: duckdb.DuckDBPyConnection) -> dict[int, Identity]:
+    """``record_id ->`` :class:`Identity` for the clustering safeguards."""
     rows = con.execute(
-        f"SELECT record_id, ssn, dob_digits, suffix FROM {RECORDS_TABLE} "
-        f"WHERE ssn IS NOT NULL OR dob_digits IS NOT NULL OR suffix IS NOT NULL"
+        f"SELECT record_id, ssn, dob_digits, birth_year, suffix, row_key, ssn_last4 "
+        f"FROM {RECORDS_TABLE} WHERE ssn IS NOT NULL OR birth_year IS NOT NULL "
+        f"OR suffix IS NOT NULL OR row_key IS NOT NULL OR ssn_last4 IS NOT NULL"
     ).fetchall()
-    return {rid: (ssn, dob, sfx) for rid, ssn, dob, sfx in rows}
+    return {rid: Identity(*rest) for rid, *rest in rows}
 
 
-def cluster_scores(
-    con: duckdb.DuckDBPyConnection,
-    threshold: float,
-    safeguards: bool = True,
-    one_per_source: bool = False,
-) -> ClusterResult:
-    """Cluster every record over the scored pairs with probability >= ``threshold``."""
+def cluster_scores(con: duckdb.DuckDBPyConnection, settings: Settings) -> ClusterResult:
+    """Cluster every record over the scored pairs with probability >= the threshold."""
     sources = None
-    if one_per_source:
+    if settings.one_per_source:
         sources = dict(con.execute(f"SELECT record_id, source FROM {RECORDS_TABLE}").fetchall())
     ids = con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchnumpy()["record_id"]
     links = con.execute(
         f"SELECT id_l, id_r, match_weight FROM {SCORES_TABLE} WHERE match_probability >= ?",
-        [threshold],
+        [settings.threshold],
     ).fetchnumpy()
     return cluster_pairs(
         np.asarray(ids),
-        identities(con) if safeguards else {},
+        identities(con) if settings.safeguards else {},
         links["id_l"],
         links["id_r"],
         links["match_weight"],
         sources,
+        settings.ambiguity_bits if settings.safeguards else None,
+        settings.namesake_bits,
     )
 
 
@@ -129,6 +130,6 @@ def run_pipeline(
         )
     t["train"] = time.perf_counter() - start - sum(t.values())
     links = score_pairs(con, settings.comparisons, params, VECTORS_TABLE, min_probability=0.01)
-    clusters = cluster_scores(con, settings.threshold, settings.safeguards, settings.one_per_source)
+    clusters = cluster_scores(con, settings)
     t["score+cluster"] = time.perf_counter() - start - sum(t.values())
     return PipelineResult(report, params, links, clusters, t)

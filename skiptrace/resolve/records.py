@@ -28,12 +28,15 @@ addr_street        VARCHAR       street name line without number and unit
 phone              VARCHAR       E.164 phone
 email_key          VARCHAR       folded e-mail key
 employer_key       VARCHAR       folded employer key
+row_key            VARCHAR       optional: the source row; parties of one row (the two
+                                 owners on a deed) are never one person
 =================  ============  =====================================================
 
 :func:`load_records` copies such a relation into the working table ``rs_records`` and adds
-the derived columns the blocking rules and comparisons use (``first_key_hashes``,
-``dob_digits`` for day-precision
-dates, ``first_initial``, ``last_initial``, ``middle_initial``, ``zip3``).
+the derived columns the blocking rules and comparisons use (``dob_digits`` for day-precision
+dates, ``first_initial``, ``last_initial``, ``middle_initial``, ``zip3``), and builds
+``rs_nicknames(a, b)``: the pairs of distinct first names whose nickname keys overlap, so
+comparisons test nicknames with a hash join instead of list operations on every pair.
 """
 
 from __future__ import annotations
@@ -67,11 +70,14 @@ RECORD_COLUMNS: dict[str, str] = {
     "employer_key": "VARCHAR",
 }
 
+OPTIONAL_COLUMNS: dict[str, str] = {"row_key": "VARCHAR"}
+"""Columns the relation may lack; they are NULL then."""
+
 RECORDS_TABLE = "rs_records"
+NICKNAMES_TABLE = "rs_nicknames"
 
 _DERIVED_SQL = """
     CASE WHEN dob_precision = 'day' THEN strftime(dob, '%Y%m%d') END AS dob_digits,
-    list_transform(first_keys, lambda k: hash(k)) AS first_key_hashes,
     left(first_name, 1) AS first_initial,
     left(last_name, 1) AS last_initial,
     left(middle_name, 1) AS middle_initial,
@@ -94,7 +100,13 @@ def load_records(
     Returns the number of records; raises :class:`InputError` on duplicate ids.
     """
     check_columns(relation)
-    casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in RECORD_COLUMNS.items())
+    casts = ", ".join(
+        [f"CAST({name} AS {kind}) AS {name}" for name, kind in RECORD_COLUMNS.items()]
+        + [
+            f"CAST({name if name in relation.columns else 'NULL'} AS {kind}) AS {name}"
+            for name, kind in OPTIONAL_COLUMNS.items()
+        ]
+    )
     con.register("rs_input_view", relation)
     try:
         con.execute(
@@ -103,6 +115,13 @@ def load_records(
         )
     finally:
         con.unregister("rs_input_view")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {NICKNAMES_TABLE} AS "
+        f"WITH k AS (SELECT DISTINCT first_name AS name, unnest(first_keys) AS key FROM {table} "
+        f"WHERE first_name IS NOT NULL) "
+        f"SELECT DISTINCT x.name AS a, y.name AS b FROM k x JOIN k y USING (key) "
+        f"WHERE x.name <> y.name"
+    )
     (count,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
     (distinct,) = con.execute(f"SELECT count(DISTINCT record_id) FROM {table}").fetchall()[0]
     if distinct != count:

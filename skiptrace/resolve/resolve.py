@@ -2,38 +2,50 @@
 
 Reads ``observations`` (through the :mod:`records` relation) and writes, in the store:
 
-- ``resolve_params(key, value)``: the model parameters as JSON (``key = 'model'``),
+- ``resolve_params(key, value)``: the model parameters as JSON (``key = 'model'``), and
+  ``resolve_tf_<column>(value, tf)``: the model's term frequencies,
 - ``person_links(id_l, id_r, match_weight, match_probability, w_<field>...)``: scored
   pairs at or above the link threshold, with per-field weights for explanation,
 - ``person_records(obs_id, person_id)`` and ``persons(person_id, records)``,
 - ``person_events(run_id, kind, person_id, sources)``: create / merge / split.
 
 An incremental run scores only pairs touching observations new since the last run, with
-the saved parameters, and re-clusters only the link-graph components they touch; given the
-same parameters it yields the same persons as a full rebuild.
+the saved parameters and frequencies, and re-clusters only the link-graph components they
+touch; given the same model it yields the same persons as a full rebuild.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from skiptrace.errors import ConfigError
 from skiptrace.resolve.blocking import block_pairs
-from skiptrace.resolve.clustering import cluster_pairs
+from skiptrace.resolve.clustering import Identity, cluster_pairs, conflicts, identity_of
 from skiptrace.resolve.comparisons import VECTORS_TABLE, compute_vectors, tf_columns
 from skiptrace.resolve.explain import Explanation, explain_pair
 from skiptrace.resolve.model import ModelParams
 from skiptrace.resolve.pipeline import DEFAULT_SETTINGS, Settings, identities
-from skiptrace.resolve.records import RECORD_COLUMNS, RECORDS_TABLE, load_records
+from skiptrace.resolve.records import (
+    OPTIONAL_COLUMNS,
+    RECORD_COLUMNS,
+    RECORDS_TABLE,
+    load_records,
+)
 from skiptrace.resolve.scoring import SCORES_TABLE, score_pairs
-from skiptrace.resolve.stable_ids import assign_ids
-from skiptrace.resolve.term_frequencies import build_tf_tables
+from skiptrace.resolve.stable_ids import PersonEvent, assign_ids
+from skiptrace.resolve.term_frequencies import build_tf_tables, load_tf_tables, save_tf_tables
 from skiptrace.resolve.training import train
 
-OBSERVATION_COLUMNS = {"record_id": "obs_id", "suffix": "name_suffix"}
+OBSERVATION_COLUMNS = {
+    "record_id": "obs_id",
+    "suffix": "name_suffix",
+    "row_key": "CASE WHEN count(*) OVER (PARTITION BY file_id, row_number) > 1"
+    " THEN file_id::VARCHAR || ':' || row_number::VARCHAR END",
+}
 NEW_TABLE = "rs_new_records"
 
 
@@ -54,7 +66,10 @@ class ResolveSummary:
 
 def records_relation(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     """The :mod:`records` relation over the store's ``observations``."""
-    cols = ", ".join(f"{OBSERVATION_COLUMNS.get(c, c)} AS {c}" for c in RECORD_COLUMNS)
+    names = list(RECORD_COLUMNS)
+    if {"file_id", "row_number"} <= set(con.table("observations").columns):
+        names += list(OPTIONAL_COLUMNS)
+    cols = ", ".join(f"{OBSERVATION_COLUMNS.get(c, c)} AS {c}" for c in names)
     return con.sql(f"SELECT {cols} FROM observations")
 
 
@@ -84,6 +99,14 @@ def saved_params(con: duckdb.DuckDBPyConnection) -> ModelParams | None:
     return ModelParams.from_json(rows[0][0]) if rows else None
 
 
+def fits(params: ModelParams, settings: Settings) -> bool:
+    """Whether ``params`` has m and u for every level of every comparison."""
+    return all(
+        len(params.m.get(c.name, ())) == len(params.u.get(c.name, ())) == len(c.levels) + 1
+        for c in settings.comparisons
+    )
+
+
 def explain_records(
     con: duckdb.DuckDBPyConnection,
     record_a: int,
@@ -92,11 +115,25 @@ def explain_records(
 ) -> Explanation:
     """Explain two observations of the store with its saved model parameters."""
     params = saved_params(con)
-    if params is None:
-        raise ConfigError("the store has no resolve model yet; run `skiptrace resolve` first")
+    if params is None or not fits(params, settings):
+        raise ConfigError(
+            "the store has no current resolve model; run `skiptrace resolve --full` first"
+        )
     load_records(con, records_relation(con))
-    build_tf_tables(con, tf_columns(settings.comparisons))
-    return explain_pair(con, params, record_a, record_b, settings.comparisons)
+    load_tf_tables(con, tf_columns(settings.comparisons))
+    ex = explain_pair(con, params, record_a, record_b, settings.comparisons)
+    ident = identities(con)
+    conflict = conflicts(
+        identity_of(ident.get(record_a, Identity())), identity_of(ident.get(record_b, Identity()))
+    )
+    persons = dict(
+        con.execute(
+            "SELECT obs_id, person_id FROM person_records WHERE obs_id IN (?, ?)",
+            [record_a, record_b],
+        ).fetchall()
+    )
+    same = persons[record_a] == persons[record_b] if len(persons) == 2 else None
+    return replace(ex, conflict=conflict if settings.safeguards else None, same_person=same)
 
 
 def _components(ids: set[int], id_l: np.ndarray, id_r: np.ndarray) -> set[int]:
@@ -127,8 +164,19 @@ def resolve_store(
     """
     _ensure_tables(con, settings)
     n = load_records(con, records_relation(con))
-    build_tf_tables(con, tf_columns(settings.comparisons))
-    params = params or (None if full else saved_params(con))
+    notes: list[str] = []
+    if params is not None and not fits(params, settings):
+        raise ConfigError("the given model parameters do not match the comparisons")
+    if params is None and not full:
+        params = saved_params(con)
+        if params is not None and not fits(params, settings):
+            notes.append("the saved model predates the current comparisons: retrained")
+            params = None
+    tf_cols = tf_columns(settings.comparisons)
+    if params is None:
+        build_tf_tables(con, tf_cols)  # a new model: its frequencies are this data's
+    else:
+        load_tf_tables(con, tf_cols)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {NEW_TABLE} AS SELECT record_id FROM {RECORDS_TABLE} "
         "WHERE record_id NOT IN (SELECT obs_id FROM person_records)"
@@ -179,13 +227,15 @@ def resolve_store(
         links["id_l"][inside],
         links["id_r"][inside],
         links["match_weight"][inside],
+        ambiguity_bits=settings.ambiguity_bits if settings.safeguards else None,
+        namesake_bits=settings.namesake_bits,
     )
     clusters: dict[int, list[int]] = {}
     for rid, root in result.cluster_of.items():
         clusters.setdefault(root, []).append(rid)
     person_of, events = assign_ids(clusters, {r: p for r, p in previous.items() if r in touched})
     rows = [(rid, person_of[root]) for root, members in clusters.items() for rid in members]
-    _write(con, rows, touched, events, params)
+    _write(con, rows, touched, events, params, tf_cols)
     (persons,) = con.execute("SELECT count(*) FROM persons").fetchall()[0]
     kinds: dict[str, int] = {}
     for e in events:
@@ -198,13 +248,20 @@ def resolve_store(
         links=len(links["id_l"]),
         persons=persons,
         events=kinds,
-        warnings=report.warnings,
+        warnings=notes + report.warnings,
         pairs_by_rule=report.pairs_by_rule,
     )
 
 
-def _write(con, rows, touched, events, params) -> None:  # type: ignore[no-untyped-def]
-    import pyarrow as pa
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[tuple[int, int]],
+    touched: set[int],
+    events: list[PersonEvent],
+    params: ModelParams,
+    tf_cols: list[str],
+) -> None:
+    """Replace the touched records' persons, append the events, save the model."""
 
     con.execute("BEGIN")
     try:
@@ -228,16 +285,26 @@ def _write(con, rows, touched, events, params) -> None:  # type: ignore[no-untyp
             "FROM person_records GROUP BY person_id"
         )
         (run,) = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM person_events").fetchall()[0]
-        for e in events:
-            con.execute(
-                "INSERT INTO person_events VALUES (?, ?, ?, ?)",
-                [run, e.kind, e.person_id, list(e.sources)],
-            )
+        con.register(
+            "rs_events",
+            pa.table(
+                {
+                    "kind": pa.array([e.kind for e in events], pa.string()),
+                    "person_id": pa.array([e.person_id for e in events], pa.int64()),
+                    "sources": pa.array([list(e.sources) for e in events], pa.list_(pa.int64())),
+                }
+            ),
+        )
+        con.execute(
+            "INSERT INTO person_events SELECT ?::INTEGER, kind, person_id, sources FROM rs_events",
+            [run],
+        )
         con.execute("INSERT OR REPLACE INTO resolve_params VALUES ('model', ?)", [params.to_json()])
+        save_tf_tables(con, tf_cols)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
-        con.unregister("rs_touched")
-        con.unregister("rs_rows")
+        for view in ("rs_touched", "rs_rows", "rs_events"):
+            con.unregister(view)

@@ -29,6 +29,36 @@ def build_tf_tables(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
         )
 
 
+def saved_tf_name(column: str) -> str:
+    """Name of the store table keeping the frequencies of ``column`` with the model."""
+    return f"resolve_tf_{column}"
+
+
+def save_tf_tables(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+    """Keep the working frequency tables in the store, as part of the model."""
+    for col in columns:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {saved_tf_name(col)} AS SELECT * FROM {tf_table_name(col)}"
+        )
+
+
+def load_tf_tables(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+    """Use the model's saved frequencies; compute any that were never saved.
+
+    Incremental runs score new pairs with the same frequencies as the run that trained the
+    model, so they give the persons a full rebuild with that model gives.
+    """
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    for col in columns:
+        if saved_tf_name(col) in tables:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {tf_table_name(col)} AS "
+                f"SELECT * FROM {saved_tf_name(col)}"
+            )
+        else:
+            build_tf_tables(con, [col])
+
+
 def tf_adjustment(u_level: float, tf: np.ndarray) -> np.ndarray:
     """Weight adjustment ``log2(u / tf)`` where ``tf`` is known, else 0 (NaN tf)."""
     with np.errstate(divide="ignore", invalid="ignore"):

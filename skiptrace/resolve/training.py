@@ -68,7 +68,7 @@ def train(
     *,
     rules: tuple[TrainingRule, ...] = DEFAULT_TRAINING_RULES,
     seed: int = 42,
-    u_pairs: int = 1_000_000,
+    u_pairs: int = 500_000,
     link_only: bool = False,
     max_block_size: int = 1000,
 ) -> ModelParams:

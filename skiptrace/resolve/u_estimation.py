@@ -28,7 +28,8 @@ def sample_random_pairs(
     """Create ``rs_random_pairs(id_l, id_r)``: a seeded uniform sample of record pairs.
 
     Pairs are drawn with replacement (duplicates are harmless for frequencies); in
-    ``link_only`` mode pairs within one source are dropped.
+    ``link_only`` mode pairs within one source are dropped, from a larger draw, so that
+    ``n_pairs`` cross-source pairs remain when the sources are of similar size.
     """
     ids, sources = con.execute(
         f"SELECT list(record_id ORDER BY record_id), list(source ORDER BY record_id) "
@@ -36,14 +37,16 @@ def sample_random_pairs(
     ).fetchall()[0]
     ids = np.asarray(ids, dtype=np.int64)
     rng = np.random.default_rng(seed)
-    left = rng.integers(0, len(ids), n_pairs)
-    right = rng.integers(0, len(ids), n_pairs)
+    draw = 2 * n_pairs if link_only else n_pairs
+    left = rng.integers(0, len(ids), draw)
+    right = rng.integers(0, len(ids), draw)
     keep = left != right
     if link_only:
         codes = np.unique(np.asarray(sources, dtype=object), return_inverse=True)[1]
         keep &= codes[left] != codes[right]
-    lo = np.minimum(ids[left[keep]], ids[right[keep]])
-    hi = np.maximum(ids[left[keep]], ids[right[keep]])
+    left, right = left[keep][:n_pairs], right[keep][:n_pairs]
+    lo = np.minimum(ids[left], ids[right])
+    hi = np.maximum(ids[left], ids[right])
     con.register("rs_sample_arrow", pa.table({"id_l": lo, "id_r": hi}))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {SAMPLE_TABLE} AS SELECT * FROM rs_sample_arrow")
     con.unregister("rs_sample_arrow")
@@ -54,20 +57,27 @@ def estimate_u(
     con: duckdb.DuckDBPyConnection,
     comparisons: tuple[Comparison, ...],
     *,
-    n_pairs: int = 1_000_000,
+    n_pairs: int = 500_000,
     seed: int = 42,
     link_only: bool = False,
 ) -> tuple[dict[str, list[float]], int]:
-    """u per level from random pairs (add-half smoothing for unseen levels)."""
+    """u per level from random pairs (add-half smoothing for unseen levels).
+
+    A comparison with ``u_share < 1`` (costly string similarities whose levels are common
+    among random pairs) is estimated on that leading share of the sample only.
+    """
     n = sample_random_pairs(con, n_pairs, seed, link_only)
-    cols = ", ".join(c.name for c in comparisons)
-    rows = con.execute(
-        f"SELECT {cols}, count(*) FROM ({vectors_select_sql(comparisons, SAMPLE_TABLE)}) "
-        f"GROUP BY ALL ORDER BY ALL"
-    ).fetchnumpy()
-    counts = rows["count_star()"].astype(float)
     u: dict[str, list[float]] = {}
-    for c in comparisons:
-        k = _level_counts(rows[c.name].astype(np.int64), len(c.levels), counts) + 0.5
-        u[c.name] = list(k / k.sum())
+    for share in sorted({c.u_share for c in comparisons}):
+        group = tuple(c for c in comparisons if c.u_share == share)
+        cols = ", ".join(c.name for c in group)
+        pairs = f"(SELECT * FROM {SAMPLE_TABLE} LIMIT {max(1, int(n * share))})"
+        rows = con.execute(
+            f"SELECT {cols}, count(*) FROM ({vectors_select_sql(group, pairs)}) "
+            f"GROUP BY ALL ORDER BY ALL"
+        ).fetchnumpy()
+        counts = rows["count_star()"].astype(float)
+        for c in group:
+            k = _level_counts(rows[c.name].astype(np.int64), len(c.levels), counts) + 0.5
+            u[c.name] = list(k / k.sum())
     return u, n
