@@ -1,10 +1,12 @@
 """Locate accuracy: fit on one simulated world, evaluate on another seed, with a naive baseline.
 
-    python bench/locate_accuracy.py --persons 8000 --fit-seed 1 --eval-seed 2 --root /tmp/w
+    python bench/locate_accuracy.py --persons 5000 --fit-seed 101 --eval-seed 202 --root /tmp/w
+    python bench/locate_accuracy.py ... --eval-world data/sample --resolver skiptrace
 
 Prints a markdown table (paste into bench/results/locate.md) and writes the reliability
-diagram `bench/locate_reliability.png`. Resolution is the oracle (perfect resolution) until
-the resolver publishes `person_records` (`--resolver`).
+diagram `bench/locate_reliability.png`. Resolution is the oracle (perfect resolution) or the
+library's resolver (`--resolver skiptrace`, fitted and evaluated with it); resolved persons
+are mapped to true persons by their majority of observations.
 """
 
 from __future__ import annotations
@@ -24,18 +26,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from locate_fit import fit_world
 from locate_world import (
+    RESOLVERS,
     AccountTruth,
     account_truth,
     build_world,
     contact_truth,
     degrade,
     load_queries,
+    prepare_store,
 )
 
 from skiptrace.locate.calibration import brier_score, expected_calibration_error
 from skiptrace.locate.evidence import UNIT_PATTERN
 from skiptrace.locate.locator import DEFAULT_MIN_CONFIDENCE, Locator
 from skiptrace.locate.results import AccountQuery, LocateResult
+
+TRADE_OFF = (0.6, 0.7, 0.8, 0.9)
+"""Confidences at which the top address is asserted, for the trade-off rows."""
 
 
 def _rate(hits: int, total: int) -> str:
@@ -75,16 +82,20 @@ def evaluate(
     truth: dict[str, AccountTruth],
     ever: Everything,
     guard: float,
+    mapping: dict[str, str],
 ) -> dict[str, str]:
-    """The issue's accuracy metrics over one run's results."""
+    """The issue's accuracy metrics over one run's results (`mapping`: resolved person ->
+    true person)."""
     m: dict[str, list[int]] = {k: [0, 0] for k in (
         "top1_findable", "precision", "wrong_party", "wrong_party_exact_key", "phone_top1",
         "phone_top3",
         "no_hit_unfindable", "deceased_recall", "deceased_precision", "hit_rate",
     )}  # fmt: skip
-    id_p, id_y, addr_p, addr_y = [], [], [], []
+    id_p, id_y, addr_p, addr_y, addr_f = [], [], [], [], []
+    no_address = []
     for r in results:
         t = truth[r.account_id]
+        found = mapping.get(r.candidates[0].person_id, "") if r.candidates else ""
         hit = r.status == "hit"
         top = r.addresses[0] if hit and r.addresses else None
         asserted = top is not None and top.confidence >= guard
@@ -92,18 +103,21 @@ def evaluate(
         m["hit_rate"][1] += 1
         if r.candidates:
             id_p.append(r.candidates[0].identity_confidence)
-            id_y.append(r.candidates[0].person_id == t.person_id)
-        if top is not None:
+            id_y.append(found == t.person_id)
+        if top is None:
+            no_address.append(t)
+        else:
+            addr_f.append(t.address_findable)
             addr_p.append(top.confidence)
-            addr_y.append(top.key == t.address and r.candidates[0].person_id == t.person_id)
+            addr_y.append(top.key == t.address and found == t.person_id)
         if t.address_findable:
-            m["top1_findable"][0] += asserted and top.key == t.address
+            m["top1_findable"][0] += asserted and top.key == t.address and found == t.person_id
             m["top1_findable"][1] += 1
         else:
             m["no_hit_unfindable"][0] += not asserted
             m["no_hit_unfindable"][1] += 1
         if asserted:
-            m["precision"][0] += top.key == t.address
+            m["precision"][0] += top.key == t.address and found == t.person_id
             m["precision"][1] += 1
         if hit:
             returned = [("address", top.key)] if asserted else []
@@ -116,8 +130,9 @@ def evaluate(
             m["wrong_party_exact_key"][1] += 1
         if t.findable_phones:
             keys = [p.key for p in r.phones] if hit else []
-            m["phone_top1"][0] += bool(keys) and keys[0] in t.phones
-            m["phone_top3"][0] += bool(set(keys[:3]) & t.phones)
+            right = found == t.person_id
+            m["phone_top1"][0] += right and bool(keys) and keys[0] in t.phones
+            m["phone_top3"][0] += right and bool(set(keys[:3]) & t.phones)
             m["phone_top1"][1] += 1
             m["phone_top3"][1] += 1
         flagged = hit and bool(r.deceased)
@@ -125,9 +140,17 @@ def evaluate(
             m["deceased_recall"][0] += flagged
             m["deceased_recall"][1] += 1
         if flagged:
-            m["deceased_precision"][0] += t.deceased
+            m["deceased_precision"][0] += t.deceased and found == t.person_id
             m["deceased_precision"][1] += 1
     out = {k: _rate(*v) for k, v in m.items()}
+    for at in TRADE_OFF:  # top address asserted only at or above `at`
+        right = sum(p >= at and y for p, y, f in zip(addr_p, addr_y, addr_f, strict=True) if f)
+        quiet = sum(p < at for p, f in zip(addr_p, addr_f, strict=True) if not f)
+        quiet += sum(not t.address_findable for t in no_address)
+        findable = sum(t.address_findable for t in truth.values())
+        out[f"assert at {at}: top1_findable / no_hit_unfindable"] = (
+            f"{right / findable:.1%} / {quiet / (len(truth) - findable):.1%}"
+        )
     out["identity ECE / Brier"] = (
         f"{expected_calibration_error(np.array(id_p), np.array(id_y)):.4f} / "
         f"{brier_score(np.array(id_p), np.array(id_y)):.4f}"
@@ -215,36 +238,40 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=8000)
     parser.add_argument("--fit-seed", type=int, default=1)
     parser.add_argument("--eval-seed", type=int, default=2)
+    parser.add_argument("--eval-world", type=Path, help="evaluate on this world (data/sample)")
+    parser.add_argument("--resolver", choices=RESOLVERS, default="oracle")
     parser.add_argument("--root", type=Path, default=Path("bench/.worlds"))
     parser.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
     parser.add_argument("--packaged", action="store_true", help="use the packaged parameters")
     parser.add_argument("--degrade", action="store_true", help="thin the queries (SSN, DOB...)")
     parser.add_argument("--png", type=Path, default=Path("bench/locate_reliability.png"))
     args = parser.parse_args()
-    fit = build_world(args.root, args.persons, args.fit_seed)
-    world = build_world(args.root, args.persons, args.eval_seed)
     params_dir = None
     if not args.packaged:
+        fit = build_world(args.root, args.persons, args.fit_seed)
         params_dir = Path(tempfile.mkdtemp(prefix="locate_params_"))
-        fit_world(fit, params_dir)
+        fit_world(fit, *prepare_store(fit, args.root, args.resolver), params_dir)
+    world = args.eval_world or build_world(args.root, args.persons, args.eval_seed)
+    store, mapping = prepare_store(world, args.root, args.resolver)
     queries = load_queries(world)
     if args.degrade:
         queries = degrade(queries, seed=args.eval_seed)
     truth = account_truth(world)
     ever = Everything(contact_truth(world).ever)
-    with Locator(world / "store.duckdb", min_confidence=args.min_confidence,
+    with Locator(store, min_confidence=args.min_confidence,
                  params_dir=params_dir) as locator:  # fmt: skip
         start = time.perf_counter()
         results = locator.locate_many(queries)
         seconds = time.perf_counter() - start
-    ours = evaluate(results, truth, ever, args.min_confidence)
-    base = evaluate(naive(world / "store.duckdb", queries), truth, ever, args.min_confidence)
+    ours = evaluate(results, truth, ever, args.min_confidence, mapping)
+    base = evaluate(naive(store, queries), truth, ever, args.min_confidence, mapping)
     plot(ours.pop("_curves"), args.png)  # type: ignore[arg-type]
     base.pop("_curves")
     mode = "thinned queries" if args.degrade else "queries as placed"
-    print(f"{mode}; fit seed {args.fit_seed}, eval seed {args.eval_seed}, "
-          f"{args.persons:,} persons, {len(queries):,} accounts, guard {args.min_confidence}, "
-          f"{len(queries) / seconds:,.0f} accounts/s\n")  # fmt: skip
+    fitted = "packaged parameters" if args.packaged else f"fit seed {args.fit_seed}"
+    print(f"{mode}; {fitted}, eval world {world.name}, resolver {args.resolver}, "
+          f"{len(mapping):,} resolved persons, {len(queries):,} accounts, "
+          f"guard {args.min_confidence}, {len(queries) / seconds:,.0f} accounts/s\n")  # fmt: skip
     print("| metric | skiptrace | naive (exact SSN, most recent) |\n| --- | --- | --- |")
     for key in ours:
         print(f"| {key} | {ours[key]} | {base[key]} |")

@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 
 from skiptrace.batch.queries import QueryPolicy, build_query
-from skiptrace.locate.index import build_person_index
+from skiptrace.locate.evidence import source_table
+from skiptrace.locate.index import build_person_index, index_state
+from skiptrace.locate.locator import default_catalog
 from skiptrace.locate.oracle import load_oracle_resolution
 from skiptrace.locate.results import AccountQuery
 from skiptrace.normalize import (
@@ -40,25 +42,51 @@ def _run(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "skiptrace", *args], check=True, capture_output=True)
 
 
-def build_world(root: Path, persons: int, seed: int, resolver: str = "oracle") -> Path:
-    """Simulate (accounts = persons / 2, the max), ingest and resolve a world; cached."""
+RESOLVERS = ("oracle", "skiptrace")
+"""'oracle': person_records from the world's truth (perfect resolution); 'skiptrace': the
+library's resolver (`skiptrace resolve --full`)."""
+TRUTH_RECORDS = "truth_records"
+
+
+def build_world(root: Path, persons: int, seed: int) -> Path:
+    """Simulate a world (accounts = persons / 2, the max); cached under `root`."""
     world = root / f"world_{persons}_{seed}"
-    store = world / "store.duckdb"
     if not (world / "world.json").exists():
         _run("simulate", "--persons", str(persons), "--accounts", str(persons // 2),
              "--applications", "10", "--seed", str(seed), "--out", str(world))  # fmt: skip
+    return world
+
+
+def prepare_store(world: Path, root: Path, resolver: str = "oracle") -> tuple[Path, dict[str, str]]:
+    """Ingest `world` into `root/<world>_<resolver>.duckdb` (cached), resolve and index it.
+
+    Returns the store and the map resolved person -> true person (the most frequent true
+    person among its observations; the identity for the oracle).
+    """
+    if resolver not in RESOLVERS:
+        raise SystemExit(f"unknown resolver {resolver!r} (one of {', '.join(RESOLVERS)})")
+    store = root / f"{world.name}_{resolver}.duckdb"
     if not store.exists():
         _run("ingest", "--store", str(store), str(world / "sources"))
+        if resolver == "skiptrace":
+            _run("resolve", "--store", str(store), "--full")
     con = duckdb.connect(str(store))
     try:
         if resolver == "oracle":
             load_oracle_resolution(con, world)
-        else:
-            raise SystemExit(f"resolver {resolver!r} is not available yet")
-        build_person_index(con)
+        load_oracle_resolution(con, world, TRUTH_RECORDS)
+        mapping = dict(
+            con.execute(
+                f"SELECT pr.person_id::VARCHAR, mode(t.person_id) FROM person_records pr "
+                f"JOIN {TRUTH_RECORDS} t USING (obs_id) GROUP BY 1"
+            ).fetchall()
+        )
+        sources = source_table(default_catalog())
+        if index_state(con, sources) == "stale":
+            build_person_index(con, sources)
     finally:
         con.close()
-    return world
+    return store, mapping
 
 
 def _read(path: Path) -> list[dict[str, str]]:

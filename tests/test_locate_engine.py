@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ from skiptrace.batch.queries import QueryPolicy, build_query
 from skiptrace.cli.lookup import lookup
 from skiptrace.errors import ConfigError
 from skiptrace.ingest import ingest_paths
+from skiptrace.locate.index import index_state
 from skiptrace.locate.locator import Locator
 from skiptrace.locate.oracle import load_oracle_resolution
 from skiptrace.simulate import WorldConfig, simulate_world
@@ -134,25 +137,62 @@ def test_unresolved_store_is_a_clear_error(tmp_path: Path, world: Path) -> None:
         Locator(store)
 
 
+SEARCH = ["--purpose", "fcra:collection,glba:consumer_transaction", "--operator", "tester"]
+
+
+def _audit_env(world: Path) -> dict[str, str]:
+    return {"SKIPTRACE_AUDIT_KEY": "test-audit-key-0123456789", "SKIPTRACE_AUDIT_LOG":
+            str(world / "audit.jsonl")}  # fmt: skip
+
+
 def test_cli_report_masks_identity_values(world: Path, accounts) -> None:
     row = next(r for r in accounts if r["SSN"] and r["DOB"] and r["FIRST_NAME"])
     args = ["--store", str(world / "store.duckdb"), "--first", row["FIRST_NAME"],
             "--last", row["LAST_NAME"], "--ssn", row["SSN"], "--dob", row["DOB"]]  # fmt: skip
-    result = CliRunner().invoke(lookup, args)
+    args += SEARCH
+    runner = CliRunner(env=_audit_env(world))
+    result = runner.invoke(lookup, args)
     assert result.exit_code == 0, result.output
     assert "status: hit" in result.output and "why the identity matched" in result.output
     digits = row["SSN"].replace("-", "")
     assert digits not in result.output.replace("-", "")
     assert row["DOB"] not in result.output
-    data = json.loads(CliRunner().invoke(lookup, [*args, "--json"]).output)
+    data = json.loads(runner.invoke(lookup, [*args, "--json"]).output)
     assert data["status"] == "hit" and data["addresses"]
 
 
 def test_cli_errors_are_one_line_exit_1(world: Path) -> None:
-    for args in (["--first", "JOHN"], ["--store", str(world / "none.duckdb"), "--ssn", "1234"]):
+    for args in (
+        ["--first", "JOHN", *SEARCH],
+        ["--store", str(world / "none.duckdb"), "--ssn", "1234", *SEARCH],
+        ["--first", "JOHN", "--operator", "t"],  # no permissible purpose
+    ):
         run = subprocess.run(
             [sys.executable, "-m", "skiptrace", "lookup", *args],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, env=os.environ | _audit_env(world),
         )  # fmt: skip
         assert run.returncode == 1
         assert run.stderr.startswith("Error:") and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_index_is_persisted_reused_and_rebuilt_when_stale(tmp_path: Path, world: Path) -> None:
+    store = tmp_path / "copy.duckdb"
+    shutil.copy(world / "store.duckdb", store)
+    with Locator(store) as locator:  # builds (or finds) the index once
+        assert locator.precomputed
+        sources = locator.sources
+    con = duckdb.connect(str(store))
+    assert index_state(con, sources) == "current"
+    con.execute("DELETE FROM person_records WHERE obs_id = (SELECT min(obs_id) FROM contacts)")
+    assert index_state(con, sources) == "stale"  # a re-resolve invalidates the index
+    con.close()
+    with Locator(store) as locator:
+        assert locator.precomputed
+        assert index_state(locator.con, sources) == "current"
+
+
+def test_precomputed_evidence_equals_evidence_computed_per_query(world: Path, queries) -> None:
+    with Locator(world / "store.duckdb") as locator:
+        stored = locator.locate_many(queries[:60])
+        locator.precomputed = False  # as under a source gate: computed from person_values
+        assert locator.locate_many(queries[:60]) == stored

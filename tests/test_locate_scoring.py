@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from skiptrace.errors import ConfigError
 from skiptrace.locate.calibration import sigmoid
-from skiptrace.locate.matching import COMPARISONS, identity_scores
+from skiptrace.locate.matching import COMPARISONS, check_identity_params, identity_scores
 from skiptrace.locate.params import IdentityParams, load_contacts, load_identity
 from skiptrace.locate.query_table import query_table
 from skiptrace.locate.render import render_text, result_dict
@@ -61,6 +62,14 @@ def test_packaged_parameters_load_and_cover_every_comparison() -> None:
     for name in ("first_name", "dob", "ssn", "phone", "email"):
         assert identity.weights(name)[-1] > 2  # exact agreement is strong evidence for
     assert {"address", "phone"} <= set(load_contacts().kinds)
+    check_identity_params(identity)
+
+
+def test_parameters_of_other_comparison_levels_are_a_clear_error() -> None:
+    identity = load_identity()
+    identity.m["address"] = identity.m["address"][:-1]  # fitted before a level was added
+    with pytest.raises(ConfigError, match="refit"):
+        check_identity_params(identity)
 
 
 def test_query_table_uses_only_ok_values() -> None:

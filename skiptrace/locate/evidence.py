@@ -4,8 +4,11 @@ One row per (person, kind, value) with its sources, first/last seen, the number 
 independent sources, their combined reliability (from the source catalog) and the
 superseding signals: an explicit end (disconnect, move-out, termination), a move filing
 away from it, a deed sale (grantor), a later value of the same kind. The catalog gives
-each source's `data_class`, and `reliability`; nothing here keys on
-source names.
+each source's `data_class` and `reliability`; nothing here keys on source names.
+
+The index build (`materialize_evidence`) precomputes the evidence, flags and names of every
+person with the catalog's reliabilities; a lookup then only selects its persons' rows. When
+a search may use only some sources, or another catalog, the rows are computed on the fly.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ import duckdb
 import pyarrow as pa
 
 from skiptrace.ingest.catalog import Catalog
-from skiptrace.locate.index import CONTACT_LINKS, PERSON_VALUES
+from skiptrace.locate.tables import (
+    CONTACT_EVIDENCE,
+    CONTACT_LINKS,
+    PERSON_FLAGS,
+    PERSON_NAMES,
+    PERSON_VALUES,
+)
 
 DEFAULT_RELIABILITY = 0.8
 SELLER_ROLES = ("grantor", "seller")
@@ -119,9 +128,26 @@ GROUP BY p.person_id ORDER BY p.person_id
 """
 
 
+_NAMES_SQL = f"""
+SELECT person_id, list(name ORDER BY n DESC, name) AS names FROM (
+    SELECT v.person_id, concat_ws(' ', first_name, middle_name, last_name, suffix) AS name,
+           count(*) AS n
+    FROM lc_persons p JOIN {PERSON_VALUES} v ON v.person_id = p.person_id
+    WHERE last_name IS NOT NULL
+    GROUP BY ALL)
+GROUP BY person_id ORDER BY person_id
+"""
+PRECOMPUTED = ((CONTACT_EVIDENCE, _EVIDENCE_SQL), (PERSON_FLAGS, _FLAGS_SQL),
+               (PERSON_NAMES, _NAMES_SQL))  # fmt: skip
+"""Index tables holding every person's evidence, flags and names, with their SQL."""
+IN_LIST_LIMIT = 64
+"""Up to this many persons are selected with a bound IN list (pruned by zone maps), more
+by a join with a registered table."""
+
+
 def source_table(catalog: Catalog | None) -> pa.Table:
-    """`(source, reliability)` of every catalog source (empty without a catalog)."""
-    sources = catalog.sources if catalog is not None else ()
+    """`(source, reliability)` of every catalog source (empty without a catalog), by name."""
+    sources = sorted(catalog.sources if catalog is not None else (), key=lambda s: s.name)
     return pa.table(
         {
             "source": pa.array([s.name for s in sources], pa.string()),
@@ -138,14 +164,75 @@ def store_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
     return latest or dt.date(1970, 1, 1)
 
 
-def contact_evidence(
-    con: duckdb.DuckDBPyConnection, person_ids: list[str], sources: pa.Table
-) -> tuple[pa.Table, pa.Table]:
-    """Evidence rows of every contact of `person_ids`, and per-person deceased/bankruptcy flags."""
-    con.register("lc_persons", pa.table({"person_id": pa.array(sorted(set(person_ids)))}))
+def materialize_evidence(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> None:
+    """(Re)create the `PRECOMPUTED` tables for every person of the index."""
+    persons = con.sql(f"SELECT DISTINCT person_id FROM {PERSON_VALUES}").to_arrow_table()
+    con.register("lc_persons", persons)
     con.register("lc_sources", sources)
     try:
-        return con.sql(_EVIDENCE_SQL).to_arrow_table(), con.sql(_FLAGS_SQL).to_arrow_table()
+        for table, sql in PRECOMPUTED:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
     finally:
         con.unregister("lc_persons")
         con.unregister("lc_sources")
+
+
+def _select(
+    con: duckdb.DuckDBPyConnection,
+    person_ids: list[str],
+    sources: pa.Table,
+    precomputed: bool,
+    parts: tuple[tuple[str, str], ...],
+) -> tuple[pa.Table, ...]:
+    """The rows of `person_ids` of each (table, SQL) part: from the table when
+    `precomputed`, else computed by the SQL; sorted by person (evidence: kind, key)."""
+    order = {CONTACT_EVIDENCE: "person_id, kind, value_key"}
+    if precomputed and 0 < len(person_ids) <= IN_LIST_LIMIT:
+        marks = ", ".join("?" * len(person_ids))
+        return tuple(
+            con.sql(
+                f"SELECT * FROM {table} WHERE person_id IN ({marks}) "
+                f"ORDER BY {order.get(table, 'person_id')}",
+                params=person_ids,
+            ).to_arrow_table()
+            for table, _ in parts
+        )
+    con.register("lc_persons", pa.table({"person_id": pa.array(person_ids, pa.string())}))
+    con.register("lc_sources", sources)
+    try:
+        if not precomputed:
+            return tuple(con.sql(sql).to_arrow_table() for _, sql in parts)
+        return tuple(
+            con.sql(
+                f"SELECT t.* FROM {table} t JOIN lc_persons p ON p.person_id = t.person_id "
+                f"ORDER BY {order.get(table, 'person_id')}"
+            ).to_arrow_table()
+            for table, _ in parts
+        )
+    finally:
+        con.unregister("lc_persons")
+        con.unregister("lc_sources")
+
+
+def contact_evidence(
+    con: duckdb.DuckDBPyConnection,
+    person_ids: list[str],
+    sources: pa.Table,
+    precomputed: bool = False,
+) -> tuple[pa.Table, pa.Table]:
+    """Evidence rows of every contact of `person_ids` and per-person deceased/bankruptcy
+    flags, sorted by person. With `precomputed`, the rows come from the index tables (whose
+    evidence used `sources`); otherwise they are computed with `sources`."""
+    evidence, flags = _select(con, sorted(set(person_ids)), sources, precomputed, PRECOMPUTED[:2])
+    return evidence, flags
+
+
+def person_names(
+    con: duckdb.DuckDBPyConnection,
+    person_ids: list[str],
+    sources: pa.Table,
+    precomputed: bool = False,
+) -> dict[str, list[str]]:
+    """person_id -> every name reported for the person, most frequent first (AKAs)."""
+    (names,) = _select(con, sorted(set(person_ids)), sources, precomputed, PRECOMPUTED[2:])
+    return dict(zip(names["person_id"].to_pylist(), names["names"].to_pylist(), strict=True))

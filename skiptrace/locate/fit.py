@@ -76,12 +76,23 @@ def fit_identity(levels: pa.Table, is_match: np.ndarray, smoothing: float = 1.0)
     return params
 
 
-def fit_contacts(evidence: pa.Table, as_of: dt.date, is_current: np.ndarray) -> ContactParams:
-    """Contact parameters from evidence rows labelled current/not current."""
+def fit_contacts(
+    evidence: pa.Table,
+    as_of: dt.date,
+    is_current: np.ndarray,
+    calibration_rows: np.ndarray | None = None,
+) -> ContactParams:
+    """Contact parameters from evidence rows labelled current/not current.
+
+    The logistic models use every row; the isotonic maps only `calibration_rows` (a mask,
+    e.g. the contacts of debtors placed for collection, whose contacts go stale more often
+    than the population's), when given.
+    """
     features = contact_features(evidence, as_of)
     kinds = np.asarray(evidence["kind"].to_numpy(zero_copy_only=False))
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
     is_current = np.asarray(is_current, dtype=float)
+    calibrate = np.ones(len(kinds), bool) if calibration_rows is None else calibration_rows
     models: dict[str, KindModel] = {}
     for kind, names in CONTACT_FEATURES.items():
         rows = np.flatnonzero(kinds == kind)
@@ -92,8 +103,12 @@ def fit_contacts(evidence: pa.Table, as_of: dt.date, is_current: np.ndarray) -> 
         model.exclusive = kind in EXCLUSIVE_KINDS
         p = uncalibrated_scores(features, persons, rows, model)
         top = top_of_person(persons[rows], p)
-        y = is_current[rows]
-        model.iso_x, model.iso_y = (v.tolist() for v in fit_isotonic(p[~top], y[~top]))
-        model.top_x, model.top_y = (v.tolist() for v in fit_isotonic(p[top], y[top]))
+        y, used = is_current[rows], calibrate[rows]
+        if used.sum() < 20:
+            used = np.ones(len(rows), bool)
+        for mask, (xs, ys) in ((~top & used, ("iso_x", "iso_y")), (top & used, ("top_x", "top_y"))):
+            knots, values = fit_isotonic(p[mask], y[mask])
+            setattr(model, xs, knots.tolist())
+            setattr(model, ys, values.tolist())
         models[kind] = model
     return ContactParams(models)

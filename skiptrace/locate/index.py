@@ -6,6 +6,11 @@
   key so that DuckDB's zone maps prune most of the table for a small batch; keys shared by
   more than `HOT_KEY_LIMIT` persons are dropped (they identify nobody).
 - `contact_links(kind, value_key, n_persons)`: how many persons a contact value is linked to.
+- `contact_evidence`, `person_flags`, `person_names`: every person's contact evidence, flags
+  and names, precomputed (`skiptrace.locate.evidence`).
+- `person_index_meta`: the index version, a fingerprint of the resolution it was built from
+  (a re-resolve or re-ingest makes it stale: it is rebuilt on next open) and the source
+  reliabilities its evidence used.
 
 The same key expressions are applied to the query table, so queries and persons meet on
 equal keys only.
@@ -13,15 +18,23 @@ equal keys only.
 
 from __future__ import annotations
 
-import duckdb
+import hashlib
+import json
 
+import duckdb
+import pyarrow as pa
+
+from skiptrace.locate.evidence import materialize_evidence
+from skiptrace.locate.tables import (
+    CONTACT_LINKS,
+    INDEX_META,
+    INDEX_TABLES,
+    PERSON_KEYS,
+    PERSON_VALUES,
+)
 from skiptrace.resolve.records import _DERIVED_SQL as records_derived_sql
 
-PERSON_VALUES = "person_values"
-PERSON_KEYS = "person_keys"
-CONTACT_LINKS = "contact_links"
-INDEX_META = "person_index_meta"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 """Bumped whenever the index tables change; an older index is rebuilt on first use."""
 HOT_KEY_LIMIT = 200
 
@@ -53,34 +66,58 @@ _VALUE_COLUMNS = """
 def keys_sql(relation: str, id_column: str, phone_list: bool = False) -> str:
     """SQL yielding `(id, kind, key)` for every key kind over `relation`'s generic columns.
 
-    With `phone_list`, phones come from a `phones VARCHAR[]` column (one key each).
+    One projection of a list of `(kind, key)` structs (a key is NULL unless all its columns
+    are non-empty), unnested: small to plan, one pass to run. With `phone_list`, phones come
+    from a `phones VARCHAR[]` column (one key each).
     """
-    parts = []
+    entries = []
     for kind, cols in KEY_KINDS.items():
         if phone_list and cols == ("phone",):
-            parts.append(
-                f"SELECT {id_column} AS id, '{kind}' AS kind, unnest(phones) AS key FROM {relation}"
-            )
             continue
         key = " || '|' || ".join(f"CAST({c} AS VARCHAR)" for c in cols)
         present = " AND ".join(f"{c} IS NOT NULL AND CAST({c} AS VARCHAR) <> ''" for c in cols)
-        parts.append(
-            f"SELECT {id_column} AS id, '{kind}' AS kind, {key} AS key "
-            f"FROM {relation} WHERE {present}"
-        )
-    return " UNION ALL ".join(parts)
+        entries.append(f"{{'kind': '{kind}', 'key': CASE WHEN {present} THEN {key} END}}")
+    sql = (
+        f"SELECT id, k.kind AS kind, k.key AS key FROM (SELECT {id_column} AS id, "
+        f"unnest([{', '.join(entries)}]) AS k FROM {relation}) WHERE k.key IS NOT NULL"
+    )
+    if phone_list:
+        sql += f" UNION ALL SELECT {id_column} AS id, 'phone', unnest(phones) FROM {relation}"
+    return sql
 
 
-def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the person index is present in the store and of this `INDEX_VERSION`."""
+def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """Counts and an order-free hash of the resolution and the observations it covers, and
+    a hash of the derived columns (the resolver's comparisons may need new ones)."""
+    ((records, digest),) = con.execute(
+        "SELECT count(*), coalesce(bit_xor(hash(obs_id, person_id)), 0) FROM person_records"
+    ).fetchall()
+    ((observations, contacts),) = con.execute(
+        "SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM contacts)"
+    ).fetchall()
+    layout = hashlib.sha1((DERIVED_SQL + _VALUE_COLUMNS).encode()).hexdigest()[:12]
+    return f"{records}:{digest}:{observations}:{contacts}:{layout}"
+
+
+def _sources_json(sources: pa.Table) -> str:
+    return json.dumps(sources.to_pydict(), sort_keys=True)
+
+
+def index_state(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> str:
+    """'current', 'other_sources' (current, but its evidence used other source
+    reliabilities: compute evidence on the fly) or 'stale' (missing, old or outdated)."""
     names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if not {PERSON_VALUES, PERSON_KEYS, CONTACT_LINKS, INDEX_META} <= names:
-        return False
-    return con.execute(f"SELECT max(version) FROM {INDEX_META}").fetchall()[0][0] == INDEX_VERSION
+    if not set(INDEX_TABLES) <= names:
+        return "stale"
+    rows = con.execute(f"SELECT version, fingerprint, sources FROM {INDEX_META}").fetchall()
+    if len(rows) != 1 or rows[0][0] != INDEX_VERSION or rows[0][1] != _fingerprint(con):
+        return "stale"
+    return "current" if rows[0][2] == _sources_json(sources) else "other_sources"
 
 
-def build_person_index(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """(Re)build the index tables from `observations`, `contacts` and `person_records`.
+def build_person_index(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> dict[str, int]:
+    """(Re)build the index tables from `observations`, `contacts` and `person_records`;
+    `sources` are the catalog's `(source, reliability)` (`evidence.source_table`).
 
     Returns row counts per table.
     """
@@ -114,10 +151,14 @@ def build_person_index(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         FROM contacts c JOIN person_records pr ON pr.obs_id = c.obs_id GROUP BY ALL
         """
     )
+    materialize_evidence(con, sources)
     con.execute(
-        f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT ?::INTEGER AS version", [INDEX_VERSION]
+        f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT ?::INTEGER AS version, "
+        "?::VARCHAR AS fingerprint, ?::VARCHAR AS sources",
+        [INDEX_VERSION, _fingerprint(con), _sources_json(sources)],
     )
     return {
         t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
-        for t in (PERSON_VALUES, PERSON_KEYS, CONTACT_LINKS)
+        for t in INDEX_TABLES
+        if t != INDEX_META
     }

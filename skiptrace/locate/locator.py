@@ -16,17 +16,26 @@ from types import TracebackType
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 import skiptrace
 from skiptrace.errors import ConfigError
 from skiptrace.ingest import load_catalog, open_store
 from skiptrace.ingest.catalog import Catalog
 from skiptrace.locate.assemble import group_contacts, locate_result, person_match
-from skiptrace.locate.evidence import contact_evidence, source_table, store_as_of
+from skiptrace.locate.evidence import (
+    contact_evidence,
+    person_names,
+    source_table,
+    store_as_of,
+)
 from skiptrace.locate.features import contact_scores
-from skiptrace.locate.index import PERSON_VALUES, build_person_index, index_exists
-from skiptrace.locate.matching import candidate_levels, field_weights, identity_scores
+from skiptrace.locate.index import build_person_index, index_state
+from skiptrace.locate.matching import (
+    candidate_levels,
+    check_identity_params,
+    field_weights,
+    identity_scores,
+)
 from skiptrace.locate.params import load_contacts, load_identity
 from skiptrace.locate.query_table import query_table
 from skiptrace.locate.results import (
@@ -49,17 +58,6 @@ def default_catalog() -> Catalog | None:
     return load_catalog(path) if path.is_dir() else None
 
 
-def _names_sql() -> str:
-    return f"""
-        SELECT person_id, list(name ORDER BY n DESC, name) AS names FROM (
-            SELECT person_id, concat_ws(' ', first_name, middle_name, last_name, suffix) AS name,
-                   count(*) AS n
-            FROM {PERSON_VALUES} WHERE person_id IN (SELECT person_id FROM lc_names)
-              AND last_name IS NOT NULL
-            GROUP BY ALL)
-        GROUP BY person_id"""
-
-
 class Locator:
     """Query a resolved store. Open once, query many times; close (or use `with`)."""
 
@@ -71,31 +69,39 @@ class Locator:
         catalog: Catalog | str | Path | None = None,
         params_dir: str | Path | None = None,
         as_of: dt.date | None = None,
+        source_gate: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     ) -> None:
+        """`source_gate`, when given, is called once on the store connection before any
+        query; it restricts what the search may see (e.g. `SearchSession.gate_connection`)."""
         if not 0.0 <= min_confidence <= 1.0:
             raise ConfigError(f"min_confidence must be in [0, 1], got {min_confidence}")
         self.min_confidence = min_confidence
         self.identity = load_identity(params_dir)
+        check_identity_params(self.identity)
         self.contact_params = load_contacts(params_dir)
         if isinstance(catalog, str | Path):
             catalog = load_catalog(catalog)
         self.sources = source_table(catalog if catalog is not None else default_catalog())
         self.con = self._open(store)
+        # a gate shadows `person_values`: evidence is then computed from the permitted rows
+        self.precomputed = source_gate is None and index_state(self.con, self.sources) == "current"
+        if source_gate is not None:
+            source_gate(self.con)
         self.as_of = as_of or store_as_of(self.con)
 
-    @staticmethod
-    def _open(store: str | Path) -> duckdb.DuckDBPyConnection:
+    def _open(self, store: str | Path) -> duckdb.DuckDBPyConnection:
+        """Open read-only; (re)build the person index first when missing or stale."""
         con = open_store(store, read_only=True)
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if "person_records" not in tables:
             con.close()
             raise ConfigError(f"{store}: store is not resolved; run `skiptrace resolve` first")
-        if index_exists(con):
+        if index_state(con, self.sources) != "stale":
             return con
         con.close()
         writable = open_store(store)
         try:
-            build_person_index(writable)
+            build_person_index(writable, self.sources)
         finally:
             writable.close()
         return open_store(store, read_only=True)
@@ -131,12 +137,7 @@ class Locator:
 
     def person_names(self, person_ids: Sequence[str]) -> dict[str, list[str]]:
         """person_id -> every name reported for the person, most frequent first (AKAs)."""
-        self.con.register("lc_names", pa.table({"person_id": pa.array(list(person_ids))}))
-        try:
-            rows = self.con.sql(_names_sql()).fetchall()
-        finally:
-            self.con.unregister("lc_names")
-        return {person_id: names for person_id, names in rows}
+        return person_names(self.con, list(person_ids), self.sources, self.precomputed)
 
     def _chunk(self, queries: list[AccountQuery]) -> list[LocateResult]:
         levels = candidate_levels(self.con, query_table(queries))
@@ -182,7 +183,7 @@ class Locator:
         """Contact points per hit person (confidence that each is current) and flags."""
         if not hits:
             return {}, {}
-        evidence, flag_table = contact_evidence(self.con, hits, self.sources)
+        evidence, flag_table = contact_evidence(self.con, hits, self.sources, self.precomputed)
         scores = contact_scores(evidence, self.as_of, self.contact_params)
         flags = {row["person_id"]: row for row in flag_table.to_pylist()}
         return group_contacts(evidence, scores), flags

@@ -8,10 +8,14 @@ kernel :func:`identity_scores`.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import duckdb
 import numpy as np
 import pyarrow as pa
 
+from skiptrace.errors import ConfigError
 from skiptrace.locate.index import DERIVED_SQL, PERSON_KEYS, PERSON_VALUES, keys_sql
 from skiptrace.locate.params import IdentityParams
 from skiptrace.resolve.comparisons import (
@@ -59,39 +63,119 @@ lacks the field, else whether any of the person's values agreed."""
 CODE_FIELDS = tuple(_CODES)
 
 
-def _codes_sql() -> str:
+_LEFT_COLUMN = re.compile(r"\bl\.(\w+)")
+
+
+def _absent(sql: str, queries: pa.Table) -> bool:
+    """Whether every query-side (`l.`) column of `sql` is a column no query has a value in:
+    the comparison or code is then 'missing' for every candidate and is not planned."""
+    columns = set(_LEFT_COLUMN.findall(sql))
+    return bool(columns) and all(
+        c in queries.column_names and queries[c].null_count == len(queries) for c in columns
+    )
+
+
+def _levels_sql(queries: pa.Table) -> str:
     return ", ".join(
-        f"CASE WHEN any_value({given}) THEN coalesce(bool_or({agree}) "
+        f"-1::TINYINT AS {c.name}" if _absent(c.null_sql, queries)
+        else f"max({c.case_sql()}) AS {c.name}"
+        for c in COMPARISONS
+    )  # fmt: skip
+
+
+def _codes_sql(queries: pa.Table) -> str:
+    return ", ".join(
+        f"NULL::BOOLEAN AS code_{name}" if _absent(given, queries)
+        else f"CASE WHEN any_value({given}) THEN coalesce(bool_or({agree}) "
         f"FILTER (WHERE {col} IS NOT NULL), false) END AS code_{name}"
         for name, (given, agree, col) in _CODES.items()
-    )
+    )  # fmt: skip
+
+
+_BATCH_CANDIDATES = f"""
+    SELECT qk.id AS qid, pk.person_id, count(*) AS n_keys
+    FROM qk JOIN {PERSON_KEYS} pk ON pk.key = qk.key AND pk.kind = qk.kind
+    GROUP BY qk.id, pk.person_id
+    QUALIFY row_number() OVER (PARTITION BY qid ORDER BY n_keys DESC, person_id)
+            <= {MAX_CANDIDATES}"""
+
+
+def _levels_query(queries: pa.Table, candidates: str, values: str) -> str:
+    """The candidate-levels SQL over the query relation `lq_input`: `candidates` yields
+    `(qid, person_id)` (it may use the query keys `qk`), `values` the candidates' rows of
+    the person index. `nk` holds the pairs of distinct first names with a common nickname
+    key (the resolver's nickname level)."""
+    return f"""
+        WITH lq AS (SELECT *, {DERIVED_SQL} FROM lq_input),
+        qk AS ({keys_sql("lq", "qid", phone_list=True)}),
+        rv AS ({values}),
+        cand AS ({candidates}),
+        nk AS (
+            SELECT DISTINCT x.first_name AS a, y.first_name AS b
+            FROM (SELECT DISTINCT first_name, unnest(first_keys) AS key FROM lq) x
+            JOIN (SELECT DISTINCT r.first_name, unnest(r.first_keys) AS key
+                  FROM (SELECT DISTINCT person_id FROM cand) c
+                  JOIN rv r ON r.person_id = c.person_id) y USING (key)
+            WHERE x.first_name <> y.first_name)
+        SELECT c.qid, c.person_id, {_levels_sql(queries)}, {_codes_sql(queries)}
+        FROM cand c JOIN lq l ON l.qid = c.qid
+        JOIN rv r ON r.person_id = c.person_id
+        LEFT JOIN nk ON nk.a = l.first_name AND nk.b = r.first_name
+        GROUP BY c.qid, c.person_id ORDER BY c.qid, c.person_id
+    """
 
 
 def candidate_levels(con: duckdb.DuckDBPyConnection, queries: pa.Table) -> pa.Table:
     """One row per (qid, candidate person): best comparison level per field + match codes.
 
     `queries` is a `query_table`; candidates are persons sharing at least one retrieval key.
-    """
-    levels = ", ".join(f"max({c.case_sql()}) AS {c.name}" for c in COMPARISONS)
-    sql = f"""
-        WITH lq AS (SELECT *, {DERIVED_SQL} FROM lq_input),
-        qk AS ({keys_sql("lq", "qid", phone_list=True)}),
-        cand AS (
-            SELECT qk.id AS qid, pk.person_id, count(*) AS n_keys
-            FROM qk JOIN {PERSON_KEYS} pk ON pk.key = qk.key AND pk.kind = qk.kind
-            GROUP BY qk.id, pk.person_id
-            QUALIFY row_number() OVER (PARTITION BY qid ORDER BY n_keys DESC, person_id)
-                    <= {MAX_CANDIDATES})
-        SELECT c.qid, c.person_id, {levels}, {_codes_sql()}
-        FROM cand c JOIN lq l ON l.qid = c.qid
-        JOIN {PERSON_VALUES} r ON r.person_id = c.person_id
-        GROUP BY c.qid, c.person_id ORDER BY c.qid, c.person_id
+    Fields no query has are not compared (level -1, code NULL), which keeps the SQL of a
+    single lookup small. A single query looks its keys and candidates up by bound IN lists
+    (pruned by the zone maps of the key- and person-sorted index tables, at any store
+    size); a batch joins its key table with the index.
     """
     con.register("lq_input", queries)
     try:
-        return con.sql(sql).to_arrow_table()
+        if len(queries) != 1:
+            sql = _levels_query(queries, _BATCH_CANDIDATES, f"SELECT * FROM {PERSON_VALUES}")
+            return con.sql(sql).to_arrow_table()
+        persons = _single_candidates(con)
+        marks = ", ".join("?" * len(persons)) or "NULL"
+        values = f"SELECT * FROM {PERSON_VALUES} WHERE person_id IN ({marks})"
+        sql = _levels_query(queries, "SELECT DISTINCT qid, person_id FROM lq, rv", values)
+        return con.sql(sql, params=persons or None).to_arrow_table()
     finally:
         con.unregister("lq_input")
+
+
+def _single_candidates(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The `MAX_CANDIDATES` persons sharing the most retrieval keys with the one query in
+    `lq_input` (ties: by person id), as the batch SQL ranks them."""
+    keys = con.sql(
+        f"WITH lq AS (SELECT *, {DERIVED_SQL} FROM lq_input) "
+        f"SELECT DISTINCT kind, key FROM ({keys_sql('lq', 'qid', phone_list=True)})"
+    ).fetchall()
+    if not keys:
+        return []
+    marks = ", ".join("?" * len(keys))
+    rows = con.sql(
+        f"SELECT kind, key, person_id FROM {PERSON_KEYS} WHERE key IN ({marks})",
+        params=[key for _, key in keys],
+    ).fetchall()
+    wanted = set(keys)
+    shared = Counter(person for kind, key, person in rows if (kind, key) in wanted)
+    return sorted(shared, key=lambda person: (-shared[person], person))[:MAX_CANDIDATES]
+
+
+def check_identity_params(params: IdentityParams) -> None:
+    """Raise `ConfigError` unless `params` has m/u for every level of every comparison."""
+    for c in COMPARISONS:
+        size = len(c.levels) + 1
+        if len(params.m.get(c.name, ())) != size or len(params.u.get(c.name, ())) != size:
+            raise ConfigError(
+                f"locate identity parameters do not fit the '{c.name}' comparison "
+                f"({size} levels); refit them with bench/locate_fit.py"
+            )
 
 
 def field_weights(levels: pa.Table, params: IdentityParams) -> dict[str, np.ndarray]:

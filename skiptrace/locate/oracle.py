@@ -16,8 +16,11 @@ from skiptrace.errors import ConfigError
 PERSON_RECORDS = "person_records"
 
 
-def load_oracle_resolution(con: duckdb.DuckDBPyConnection, world: str | Path) -> int:
-    """(Re)create `person_records(obs_id, person_id)` from `world/truth/source_rows.csv`.
+def load_oracle_resolution(
+    con: duckdb.DuckDBPyConnection, world: str | Path, table: str = PERSON_RECORDS
+) -> int:
+    """(Re)create `table(obs_id, person_id)` (default `person_records`) from
+    `world/truth/source_rows.csv`.
 
     Returns the number of observations mapped to a person.
     """
@@ -26,7 +29,7 @@ def load_oracle_resolution(con: duckdb.DuckDBPyConnection, world: str | Path) ->
         raise ConfigError(f"{truth}: no truth file (is this a simulated world?)")
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE {PERSON_RECORDS} AS
+        CREATE OR REPLACE TABLE {table} AS
         SELECT o.obs_id, t.person_id
         FROM observations o
         JOIN files f ON f.file_id = o.file_id
@@ -39,5 +42,5 @@ def load_oracle_resolution(con: duckdb.DuckDBPyConnection, world: str | Path) ->
         """,
         [str(truth)],
     )
-    ((count,),) = con.execute(f"SELECT count(*) FROM {PERSON_RECORDS}").fetchall()
+    ((count,),) = con.execute(f"SELECT count(*) FROM {table}").fetchall()
     return int(count)
