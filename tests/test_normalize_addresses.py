@@ -75,6 +75,15 @@ ADDRESS_CASES = [
      "1600 PENNSYLVANIA AVE NW, WASHINGTON DC 20500", "1600 PENNSYLVANIA AVE NW|20500"),
     ("123 Oak Ct", "123 OAK CT", "123 OAK CT|"),
     ("  123   MAIN    ST  ", "123 MAIN ST", "123 MAIN ST|"),
+    # spelled designators after a post-directional or with long ids (usaddress drops these)
+    ("2594 Sunset Pl E Apartment 16", "2594 SUNSET PL E APT 16", "2594 SUNSET PL E #16|"),
+    ("245 Jefferson Blvd Apartment 2000", "245 JEFFERSON BLVD APT 2000",
+     "245 JEFFERSON BLVD #2000|"),
+    ("6760 Broad Rd Apartment 9A", "6760 BROAD RD APT 9A", "6760 BROAD RD #9A|"),
+    ("123 Main St Suite # 5", "123 MAIN ST STE 5", "123 MAIN ST #5|"),
+    ("123 Main St Room 12B", "123 MAIN ST RM 12B", "123 MAIN ST #12B|"),
+    ("123 Main St Apartment B", "123 MAIN ST APT B", "123 MAIN ST #B|"),
+    ("1 Suite Rd", "1 SUITE RD", "1 SUITE RD|"),
 ]  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from skiptrace.normalize import (
     normalize_name,
     normalize_phone,
 )
+from skiptrace.normalize.batch import cached_values, clear_caches
 
 VALUES = ["415-253-0000", None, "(415) 253-0000", "", "415-253-0000", "bogus"]
 
@@ -65,3 +66,12 @@ def test_address_columns_match_single_calls() -> None:
 def test_address_columns_must_align() -> None:
     with pytest.raises(ConfigError, match="differ in length"):
         normalize_address_columns(line1=["1 Main St"], zip=["62701", "62702"])
+
+
+def test_clearing_caches_keeps_results() -> None:
+    values = ["123 Main St, Springfield, IL 62701", "PO Box 5, Austin, TX 78701", None]
+    before = normalize_column("address", values)
+    assert cached_values() > 0
+    clear_caches()
+    assert cached_values() == 0
+    assert normalize_column("address", values) == before

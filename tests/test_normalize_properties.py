@@ -6,18 +6,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skiptrace.normalize import (
+    KINDS,
+    first_name_keys,
+    first_name_relation,
+    mask_ssn,
     normalize_address,
+    normalize_column,
     normalize_date,
     normalize_email,
     normalize_employer,
     normalize_name,
+    normalize_name_parts,
     normalize_phone,
     normalize_phones,
     normalize_ssn,
+    plausible_dob,
     split_parties,
 )
 from skiptrace.normalize.address_fastpath import FAST_TYPES, FAST_UNITS, fast_tag
 from skiptrace.normalize.address_parse import clean_line, slow_parse, standardize
+from skiptrace.normalize.addresses import normalize_state, normalize_zip
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SINGLE = (normalize_name, normalize_address, normalize_phone, normalize_date, normalize_ssn,
@@ -49,6 +57,25 @@ def test_no_normalizer_raises(value: str | None) -> None:
         _check_shape(fn(value))
     for result in (*split_parties(value), *normalize_phones(value)):
         _check_shape(result)
+
+
+@SETTINGS
+@given(messy, messy, messy, messy, messy, st.sampled_from(["auto", "last_first", "first_last",
+                                                           "multi_party"]))  # fmt: skip
+def test_every_other_entry_point_is_total(a, b, c, d, e, fmt) -> None:  # type: ignore[no-untyped-def]
+    """Options, split fields and the helpers: no input makes any of them raise."""
+    _check_shape(normalize_name(a, fmt))
+    _check_shape(normalize_name_parts(first=a, middle=b, last=c, suffix=d, prefix=e))
+    _check_shape(normalize_date(a, formats=["%m/%d/%Y", "%Y%m%d"], pivot=40))
+    assert isinstance(plausible_dob(a, "2026-01-01"), bool)
+    assert isinstance(plausible_dob(a, b or ""), bool)
+    assert mask_ssn(a).startswith("***-**-")
+    assert isinstance(normalize_state(a), str)
+    assert all(isinstance(p, str) for p in normalize_zip(a))
+    assert first_name_relation(a or "", b or "") in ("exact", "nickname", "initial", "different")
+    assert isinstance(first_name_keys(a or ""), frozenset)
+    for kind in KINDS:
+        assert len(normalize_column(kind, [a, b, c])) == 3
 
 
 @SETTINGS

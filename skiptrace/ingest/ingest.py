@@ -24,21 +24,29 @@ from skiptrace.ingest.observations import ChunkTables, build_tables, file_id_for
 from skiptrace.ingest.readers import Chunk, read_chunks
 from skiptrace.ingest.store import FILE_TABLES, open_store
 from skiptrace.ingest.summary import FileResult, IngestSummary
+from skiptrace.normalize.batch import cached_values, clear_caches
 
 Progress = Callable[[int, int | None], None]
-IN_FLIGHT = 4
-"""Chunks submitted to the worker pool ahead of the one being inserted (bounds memory)."""
-CHUNKS_PER_WORKER = 10
-"""A worker process is replaced after this many chunks, releasing the normalizers' caches."""
+IN_FLIGHT_PER_WORKER = 2
+"""Chunks per worker submitted ahead of the one being inserted (bounds memory)."""
+CACHE_BUDGET = 300_000
+"""Cached distinct values (~1 KiB each) a process keeps before emptying the caches."""
 DUCKDB_MEMORY_LIMIT = "512MB"
-"""DuckDB's buffer pool while ingesting (keeps the whole run under 4 GB resident)."""
+"""DuckDB's buffer pool while ingesting (it spills to a temp directory beyond this)."""
 PARALLEL_BYTES = 64 * 1024 * 1024
 """Inputs smaller than this are normalized in-process (worker start-up costs seconds)."""
 
 
 def process_chunk(source: Source, file_id: int, chunk: Chunk) -> ChunkTables:
-    """Normalize one chunk and build its store tables (runs in worker processes)."""
-    return build_tables(source, file_id, chunk, map_chunk(source, chunk))
+    """Normalize one chunk and build its store tables (runs in worker processes).
+
+    Workers live for the whole run, so caches carry repeated values across chunks and
+    files; they are emptied when they pass ``CACHE_BUDGET`` to bound memory.
+    """
+    tables = build_tables(source, file_id, chunk, map_chunk(source, chunk))
+    if cached_values() > CACHE_BUDGET:
+        clear_caches()
+    return tables
 
 
 def sha256_of(path: Path) -> str:
@@ -67,9 +75,13 @@ def find_files(paths: list[str | Path]) -> list[tuple[Path, PurePath]]:
 
 
 def _chunk_results(
-    source: Source, file_id: int, chunks: Iterator[Chunk], pool: ProcessPoolExecutor | None
+    source: Source,
+    file_id: int,
+    chunks: Iterator[Chunk],
+    pool: ProcessPoolExecutor | None,
+    in_flight: int,
 ) -> Iterator[tuple[Chunk, ChunkTables]]:
-    """Process chunks in order, at most ``IN_FLIGHT`` at a time in the pool."""
+    """Process chunks in order, at most ``in_flight`` at a time in the pool."""
     if pool is None:
         for chunk in chunks:
             yield chunk, process_chunk(source, file_id, chunk)
@@ -77,7 +89,7 @@ def _chunk_results(
     pending: list[tuple[Chunk, Future[ChunkTables]]] = []
     for chunk in chunks:
         pending.append((chunk, pool.submit(process_chunk, source, file_id, chunk)))
-        if len(pending) >= IN_FLIGHT:
+        if len(pending) >= in_flight:
             first, future = pending.pop(0)
             yield first, future.result()
     for chunk, future in pending:
@@ -103,6 +115,7 @@ def _load_file(
     result: FileResult,
     pool: ProcessPoolExecutor | None,
     advance: Callable[[int], None],
+    in_flight: int = IN_FLIGHT_PER_WORKER,
 ) -> None:
     """Load one file in a transaction (caller has checked it is new or changed)."""
     resolved = str(path.resolve())
@@ -117,7 +130,7 @@ def _load_file(
             for table in (*FILE_TABLES, "files"):
                 con.execute(f"DELETE FROM {table} WHERE file_id = ?", [old_id])
         chunks = read_chunks(path, source.file, source.source_columns)
-        for chunk, tables in _chunk_results(source, file_id, chunks, pool):
+        for chunk, tables in _chunk_results(source, file_id, chunks, pool, in_flight):
             _insert(con, tables)
             result.add(chunk.rows_read, tables)
             advance(chunk.position)
@@ -191,8 +204,8 @@ def ingest_paths(
     pool = None
     if workers > 1:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])  # recycled workers start without imports
-        pool = ProcessPoolExecutor(workers, context, max_tasks_per_child=CHUNKS_PER_WORKER)
+        context.set_forkserver_preload(["skiptrace.ingest.preload"])
+        pool = ProcessPoolExecutor(workers, context)
     try:
         for path, relative in files:
             source = catalog.match(relative)
@@ -211,7 +224,9 @@ def ingest_paths(
                 if result is None:
                     result = FileResult(path=str(path), source=source.name, sha256=sha)
                     try:
-                        _load_file(con, source, path, result, pool, advance)
+                        _load_file(
+                            con, source, path, result, pool, advance, IN_FLIGHT_PER_WORKER * workers
+                        )
                     except InputError as exc:
                         result.fail(exc.message)
                 summary.files.append(result)

@@ -30,6 +30,11 @@ _ROUTE = re.compile(
     r"(RR|RFD|R\s*R|RURAL\s+ROUTE|RURAL\s+RTE|RT|ROUTE|HC|H\s*C|HCR|HIGHWAY\s+CONTRACT"
     r"(?:\s+ROUTE)?|STAR\s+ROUTE)\s*#?\s*(\d+)\s*,?\s*(?:BOX|BX)\s*#?\s*(\d+[A-Z]?)"
 )
+# A spelled-out designator before a final unit id; usaddress misreads 'ST APARTMENT 16'.
+_SPELLED_UNIT = re.compile(
+    r"(?<=\S )(APARTMENT|APPT|APTS|SUITE|UNT|ROOM|SPACE|TRAILER)"
+    r"(?= (?:# )?(?:[A-Z0-9-]{0,7}\d[A-Z0-9-]{0,7}|[A-Z])$)"
+)
 _CLEAN = re.compile(r"[^A-Z0-9#/\- ]+")
 _UNIT_CLEAN = re.compile(r"[^A-Z0-9\-]+")
 
@@ -168,6 +173,7 @@ def parse_street_line(line: str) -> StreetParts:
     special = _box_or_route(line)
     if special:
         return special
+    line = _SPELLED_UNIT.sub(lambda m: UNIT_DESIGNATORS[m.group(1)], line)
     tagged = fast_tag(line)
     if tagged is not None:
         return standardize(tagged)

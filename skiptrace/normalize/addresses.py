@@ -131,26 +131,51 @@ def _unit_key(unit: str) -> str:
     return _UNIT_KEY.sub("", unit.replace("-", ""))
 
 
-def _assemble(raw: str, parts: StreetParts, city: str, state: str, zip5: str, zip4: str) -> Address:
+@dataclass(frozen=True, slots=True)
+class _Locality:
+    """Standardized city, state and ZIP of an address, with what the ZIP data says of them."""
+
+    city: str
+    state: str
+    zip5: str
+    zip4: str
+    key: str
+    display: str
+    consistent: bool | None
+    timezone: str | None
+
+
+@lru_cache(maxsize=200_000)
+def locality(city_text: str, state_text: str, zip_text: str) -> _Locality:
+    """City, state and ZIP fields standardized, completed from the ZIP and checked."""
+    zip5, zip4 = normalize_zip(zip_text)
+    city = squash(upper_clean(city_text).replace(".", ""))
+    state = normalize_state(state_text)
     info = lookup_zip(zip5) if zip5 else None
     if info is not None:
         city = city or info.city
         state = state or info.state
+    key = zip5 or (f"{city_key(city)},{state}" if city or state else "")
+    zip_text = f"{zip5}-{zip4}" if zip4 else zip5
+    display = " ".join(p for p in (city, state, zip_text) if p) if (state or zip5) else city
+    consistent = check_consistency(city, state, zip5)
+    timezone = info.timezone if info else None
+    return _Locality(city, state, zip5, zip4, key, display, consistent, timezone)
+
+
+def _assemble(raw: str, parts: StreetParts, where: _Locality) -> Address:
     line = " ".join(p for p in (parts.primary, parts.secondary) if p)
-    locality = zip5 or (f"{city_key(city)},{state}" if city or state else "")
-    street_key = f"{parts.primary}|{locality}"
+    street_key = f"{parts.primary}|{where.key}"
     unit = _unit_key(parts.unit) or (parts.unit_type if parts.unit_type else "")
     error = parts.error
-    if error == "empty" and (city or state or zip5):
+    if error == "empty" and (where.city or where.state or where.zip5):
         error = "no_street"
-    zip_text = f"{zip5}-{zip4}" if zip4 else zip5
-    place = " ".join(p for p in (city, state, zip_text) if p) if (state or zip5) else city
     return Address(
         raw=raw,
         ok=error is None,
         error=error,
-        canonical="" if error else ", ".join(p for p in (line, place) if p),
-        key="" if error else (f"{parts.primary} #{unit}|{locality}" if unit else street_key),
+        canonical="" if error else ", ".join(p for p in (line, where.display) if p),
+        key="" if error else (f"{parts.primary} #{unit}|{where.key}" if unit else street_key),
         number=parts.number,
         predir=parts.predir,
         street=parts.route or parts.street,
@@ -159,16 +184,16 @@ def _assemble(raw: str, parts: StreetParts, city: str, state: str, zip5: str, zi
         unit_type=parts.unit_type,
         unit=parts.unit,
         po_box=parts.po_box,
-        city=city,
-        state=state,
-        zip5=zip5,
-        zip4=zip4,
+        city=where.city,
+        state=where.state,
+        zip5=where.zip5,
+        zip4=where.zip4,
         line=line,
         street_key="" if error else street_key,
         is_po_box=bool(parts.po_box) and not parts.route,
         has_unit=bool(parts.unit or parts.unit_type),
-        zip_consistent=check_consistency(city, state, zip5),
-        timezone=info.timezone if info else None,
+        zip_consistent=where.consistent,
+        timezone=where.timezone,
     )
 
 
@@ -198,9 +223,5 @@ def normalize_address(
     state_text = split[3] or state_text
     zip_text = split[4] or zip_text
     shown = raw_text or ", ".join(v.strip() for v in split if v.strip())
-    zip5, zip4 = normalize_zip(zip_text)
     parts = parse_street_line(clean_line(street_text))
-    return _assemble(
-        shown, parts, squash(upper_clean(city_text).replace(".", "")), normalize_state(state_text),
-        zip5, zip4,
-    )  # fmt: skip
+    return _assemble(shown, parts, locality(city_text, state_text, zip_text))

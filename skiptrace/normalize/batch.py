@@ -11,8 +11,9 @@ import numpy as np
 import pyarrow as pa
 
 from skiptrace.errors import ConfigError
-from skiptrace.normalize.addresses import normalize_address
-from skiptrace.normalize.dates import normalize_date
+from skiptrace.normalize.address_parse import parse_street_line
+from skiptrace.normalize.addresses import locality, normalize_address
+from skiptrace.normalize.dates import _normalize_date, normalize_date
 from skiptrace.normalize.emails import normalize_email
 from skiptrace.normalize.employers import normalize_employer
 from skiptrace.normalize.names import normalize_name
@@ -32,6 +33,19 @@ NORMALIZERS: dict[str, Callable[..., Any]] = {
     "employer": normalize_employer,
 }
 KINDS = tuple(NORMALIZERS)
+_CACHED = (normalize_name, normalize_address, parse_street_line, locality, normalize_phone,
+           _normalize_date, normalize_ssn, normalize_email, normalize_employer)  # fmt: skip
+
+
+def cached_values() -> int:
+    """How many distinct values the normalizers' caches hold (in this process)."""
+    return sum(fn.cache_info().currsize for fn in _CACHED)
+
+
+def clear_caches() -> None:
+    """Empty the per-value caches; reference tables (ZIPs, exchanges, nicknames) stay loaded."""
+    for fn in _CACHED:
+        fn.cache_clear()
 
 
 def _as_string_array(values: Iterable[str | None] | pa.Array | pa.ChunkedArray) -> pa.Array:

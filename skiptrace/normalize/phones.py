@@ -63,8 +63,21 @@ def _describe(number: phonenumbers.PhoneNumber) -> tuple[bool, str, tuple[str, .
 
 @cache
 def _exchange_facts(npa_nxx: str) -> tuple[bool, str, tuple[str, ...]]:
-    """Facts of a NANP exchange, computed by phonenumbers on its first number."""
-    return _describe(phonenumbers.PhoneNumber(country_code=1, national_number=int(npa_nxx) * 10**4))
+    """Facts of a NANP exchange: `_describe` of its first number, typing it only once.
+
+    (`is_valid_number` and `time_zones_for_number` each re-derive the type, which costs a
+    scan of every NANP region's patterns.)
+    """
+    number = phonenumbers.PhoneNumber(country_code=1, national_number=int(npa_nxx) * 10**4)
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
+        zones: tuple[str, ...] = ()
+    elif phonenumbers.is_number_type_geographical(kind, 1):
+        zones = tuple(timezone.time_zones_for_geographical_number(number))
+    else:
+        zones = tuple(timezone.time_zones_for_number(number))
+    zones = tuple(z for z in zones if z not in _UNKNOWN_TZ)
+    return kind != PhoneNumberType.UNKNOWN, _TYPE_NAMES.get(kind, "unknown"), zones
 
 
 def _build(raw: str, e164: str, ext: str, facts: tuple[bool, str, tuple[str, ...]]) -> Phone:
