@@ -63,7 +63,7 @@ counted AS (
            split_part(unit_merged, ' ', 1) AS number, split_part(unit_merged, '|', 2) AS zip
     FROM pc1 WHERE kind = 'address' GROUP BY ALL),
 variants AS (
-    SELECT a.person_id, a.k AS from_key, arg_max(b.k, b.n) AS to_key
+    SELECT a.person_id, a.k AS from_key, arg_min(b.k, (-b.n, b.k)) AS to_key
     FROM counted a JOIN counted b
       ON b.person_id = a.person_id AND b.number = a.number AND b.zip = a.zip AND b.k <> a.k
      AND (b.n > a.n OR (b.n = a.n AND b.k < a.k))
