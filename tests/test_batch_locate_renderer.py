@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -18,6 +19,7 @@ from skiptrace.batch import (
     priority_score,
     single_best,
 )
+from skiptrace.batch.policies import PHONE_FLOOR
 from skiptrace.locate.results import (
     AccountQuery,
     ContactPoint,
@@ -202,3 +204,11 @@ def test_match_codes_letters_follow_convention():
     codes = MatchCodes(name=True, street=False, zip=True, ssn=True, dob=True)
     assert codes.code == "NZSD"
     assert [codes.flag(f) for f in ("name", "street", "city")] == ["Y", "N", ""]
+
+
+def test_phones_below_the_floor_are_not_returned():
+    result = replace(HIT, phones=(phone(1, 0.9), phone(2, PHONE_FLOOR / 2), phone(3, 0.3)))
+    shown = LocateRenderer(min_confidence=0.0).view(result)
+    assert [p.confidence for p in shown.phones] == [0.9, 0.3]
+    wide = dict(zip(WIDE_COLUMNS, LocateRenderer(min_confidence=0.0)._wide(shown), strict=True))
+    assert wide["phone_2"] == phone(3, 0.3).e164 and wide["phone_3"] == ""

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from skiptrace.batch.policies import (
     apply_min_confidence,
+    drop_unlikely_phones,
     priority_score,
     single_best,
 )
@@ -86,8 +87,8 @@ class LocateRenderer:
     long_columns: ClassVar[tuple[str, ...]] = LONG_COLUMNS
 
     def view(self, result: LocateResult) -> LocateResult:
-        """The result after the wrong-party guard and, if asked, single-best."""
-        shown = apply_min_confidence(result, self.min_confidence)
+        """The result after the wrong-party guard, the phone floor and, if asked, single-best."""
+        shown = drop_unlikely_phones(apply_min_confidence(result, self.min_confidence))
         return single_best(shown) if self.best_only else shown
 
     def reject(self, query: AccountQuery, reason: str) -> LocateResult:

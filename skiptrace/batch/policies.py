@@ -10,6 +10,9 @@ from dataclasses import replace
 from skiptrace.locate.results import LocateResult
 
 WORKABLE = ("hit", "multiple")
+PHONE_FLOOR = 0.05
+"""Phones whose calibrated chance of reaching the debtor is below this are not returned:
+at 1 in 20 or less, a call is far more likely to reach a third party than the debtor."""
 
 
 def apply_min_confidence(result: LocateResult, threshold: float) -> LocateResult:
@@ -37,6 +40,12 @@ def apply_min_confidence(result: LocateResult, threshold: float) -> LocateResult
         bankruptcy=None,
         contactability=None,
     )
+
+
+def drop_unlikely_phones(result: LocateResult, floor: float = PHONE_FLOOR) -> LocateResult:
+    """Only the phones with a calibrated confidence of at least `floor`, in rank order."""
+    kept = tuple(phone for phone in result.phones if phone.confidence >= floor)
+    return result if len(kept) == len(result.phones) else replace(result, phones=kept)
 
 
 def single_best(result: LocateResult) -> LocateResult:
