@@ -8,7 +8,9 @@ Metrics (the issue's definitions, over the refreshed accounts file):
 - address top-1: the returned address is the debtor's current address, over debtors whose
   current address is in some source (`address_findable`);
 - wrong party: a `hit` whose returned address or any returned phone never belonged to the
-  debtor (an address counts as the debtor's when it is one of theirs up to the unit);
+  debtor (an address counts as the debtor's when it is one of their residences or mailing
+  addresses up to the unit, or a source's misspelling of one: same house number and ZIP,
+  street Jaro-Winkler >= 0.9);
 - no-hit on unfindable: no address returned, or its confidence below the guard, over
   debtors whose current address is in no source;
 - deceased recall over debtors whose death is in a source, and precision of `deceased=Y`.
@@ -21,7 +23,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz.distance import JaroWinkler
+
 from skiptrace.normalize import normalize_address, normalize_phone
+
+VARIANT_SIMILARITY = 0.9
 
 
 @dataclass(slots=True)
@@ -81,6 +87,22 @@ def _address_keys(line1: str, line2: str, city: str, state: str, zip5: str) -> t
     return address.key, address.street_key
 
 
+def _is_own(key: str, street: str, own: set[str]) -> bool:
+    """The address is one of `own` (keys 'NUMBER STREET...|ZIP5'), up to unit or misspelling."""
+    if {key, street} & own:
+        return True
+    number, _, rest = street.partition(" ")
+    line, _, zip5 = rest.rpartition("|")
+    for other in own:
+        o_number, _, o_rest = other.partition(" ")
+        o_line, _, o_zip5 = o_rest.rpartition("|")
+        if (o_number, o_zip5) == (number, zip5) and (
+            JaroWinkler.similarity(line, o_line) >= VARIANT_SIMILARITY
+        ):
+            return True
+    return False
+
+
 def _phone_key(raw: str) -> str:
     phone = normalize_phone(raw)
     return phone.e164 if phone.ok else ""
@@ -93,6 +115,10 @@ def score_refresh(output_csv: Path, truth_dir: Path, min_confidence: float) -> R
     for row in _read(truth_dir / "addresses.csv"):
         key, street = _address_keys(row["line1"], row["line2"], row["city"], row["state"],
                                     row["zip"])  # fmt: skip
+        addresses.setdefault(row["person_id"], set()).update({key, street} - {""})
+    mailing = truth_dir / "mailing.csv"
+    for row in _read(mailing) if mailing.exists() else ():
+        key, street = _address_keys(row["line1"], "", row["city"], row["state"], row["zip"])
         addresses.setdefault(row["person_id"], set()).update({key, street} - {""})
     phones: dict[str, set[str]] = {}
     for row in _read(truth_dir / "phones.csv"):
@@ -118,7 +144,7 @@ def score_refresh(output_csv: Path, truth_dir: Path, min_confidence: float) -> R
         returned_phones = {out[f"phone_{n}"] for n in (1, 2, 3)} - {""}
         if hit:
             own = addresses.get(person, set())
-            wrong_address = returned and not ({key, street} & own)
+            wrong_address = returned and not _is_own(key, street, own)
             acc.wrong_party.add(wrong_address or bool(returned_phones - phones.get(person, set())))
         findable = {_phone_key(p) for p in truth["findable_phones"].split(";") if p}
         if findable:
