@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +15,13 @@ from hypothesis import strategies as st
 from skiptrace.batch.queries import build_query
 from skiptrace.errors import ConfigError
 from skiptrace.verify.codes import INFORMATIONAL, REASON_TEXT, Reason
-from skiptrace.verify.features import ELEMENTS, FEATURES, given_elements
+from skiptrace.verify.features import (
+    ELEMENTS,
+    FEATURE_NAMES,
+    FEATURES,
+    feature_matrix,
+    given_elements,
+)
 from skiptrace.verify.inputs import VERIFY_POLICY, read_applications
 from skiptrace.verify.model import fit_params, load_params, risk_scores, save_params
 from skiptrace.verify.reasons import input_reasons
@@ -150,3 +158,42 @@ def test_bad_rows_are_rejected_with_reasons(tmp_path: Path) -> None:
     reasons = [reason for _, reason in read_applications(path)]
     assert reasons == ["", "missing_account_id", "insufficient_identity", "ragged_row",
                        "empty_row"]  # fmt: skip
+
+
+def _evidence(rows: list[dict[str, object]]):
+    """An `application_evidence`-shaped table: a clean subject, overridden per row."""
+    old = dt.date(2010, 1, 1)
+    base: dict[str, object] = {
+        "ssn_persons": 1, "ssn_others": 0, "subj_dead": False, "subj_ssn_exact": True,
+        "ssn_dead": False, "subj_other_ssns": 0, "ssn_name_part": True, "subj_dobs": 1,
+        "subj_dob_ok": True, "subj_state_seen": True, "subj_zip3_seen": True,
+        "subj_addr_ok": True, "addr_persons": 1, "addr_last_seen": old,
+        "other_addr_first_seen": None, "subj_addr_last_seen": old, "subj_first_seen": old,
+        "subj_sources": 5, "subj_employer_ok": True, "employer_last_seen": old,
+        "phone_others": 0, "phone_coresidents": 0, "subj_phone_ok": True,
+    }  # fmt: skip
+    merged = [base | r for r in rows]
+    return pa.table({k: [r[k] for r in merged] for k in base})
+
+
+def test_graded_evidence_needs_the_stronger_fact() -> None:
+    as_of = dt.date(2026, 10, 1)
+    recent = dt.date(2026, 8, 1)
+    unknown_addr = {"subj_addr_ok": False, "addr_persons": 0}
+    other_employer = {"subj_employer_ok": False}
+    rows = [
+        unknown_addr,  # unassociated address, applicant last reported elsewhere long ago
+        unknown_addr | {"subj_addr_last_seen": recent},  # ... reported elsewhere recently
+        other_employer | {"employer_last_seen": dt.date(2025, 1, 1)},  # 1.7 years ago
+        other_employer | {"employer_last_seen": recent},
+    ]
+    queries = [_query()[0]] * len(rows)
+    velocity = [{"ssn": 0, "phone": 0, "address": 0}] * len(rows)
+    x, _ = feature_matrix(_evidence(rows), queries, np.ones(len(rows), bool), velocity, as_of)
+    col = {name: x[:, j] for j, name in enumerate(FEATURE_NAMES)}
+    assert list(col["address_unknown"]) == [1, 1, 0, 0]
+    assert list(col["address_current_elsewhere"]) == [0, 1, 0, 0]
+    assert list(col["employer_not_associated"]) == [0, 0, 1, 1]
+    assert list(col["employer_current_elsewhere"]) == [0, 0, 0, 1]
+    # Boston address, 617 phone: no conjunction with a phone elsewhere fires
+    assert col["address_unknown_phone_elsewhere"].sum() == 0 and col["phone_unknown_far"].sum() == 0

@@ -88,6 +88,7 @@ contact_f AS (
            min(first_seen) AS subj_first_seen,
            coalesce(bool_or(addr_ok), false) AS subj_addr_ok,
            max(seen) FILTER (WHERE addr_ok) AS addr_last_seen,
+           max(seen) FILTER (WHERE kind = 'address') AS subj_addr_last_seen,
            max(first_seen) FILTER (WHERE kind = 'address' AND NOT addr_ok
                                    AND role NOT IN ('mailing', 'old')) AS other_addr_first_seen,
            max(seen) FILTER (WHERE kind = 'employer') AS employer_last_seen,

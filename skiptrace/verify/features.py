@@ -27,6 +27,12 @@ THIN_SOURCES = 2
 """A subject reported by at most this many sources is a thin file."""
 RECENT_DAYS = 730
 """A subject first reported within this many days of the store's as-of date is recent."""
+CURRENT_DAYS = 180
+"""A source reporting the subject at another address within this many days of the as-of
+date makes an unassociated address stronger evidence (the applicant lives elsewhere now)."""
+CURRENT_EMPLOYER_DAYS = 365
+"""An employer of the subject reported within this many days makes an unassociated
+employer stronger evidence (the applicant works elsewhere now)."""
 VELOCITY_MIN = {"ssn": 1, "phone": 2, "address": 2}
 """Other identities on the same value that make a velocity flag (households share
 addresses and landlines, so one other identity is normal there)."""
@@ -70,6 +76,14 @@ FEATURES: tuple[Feature, ...] = (
     Feature("velocity_ssn", "VELOCITY_SSN", "ssn"),
     Feature("velocity_phone", "VELOCITY_PHONE", "phone"),
     Feature("velocity_address", "VELOCITY_ADDRESS", "address"),
+    # Graded evidence: conjunctions and recency that make a failed check stronger.
+    Feature("address_unknown_far", "ADDRESS_FAR_FROM_HISTORY", "address"),
+    Feature("address_unknown_new_state", "ADDRESS_FAR_FROM_HISTORY", "address"),
+    Feature("address_unknown_phone_elsewhere", "ADDRESS_NOT_ASSOCIATED", "address"),
+    Feature("address_current_elsewhere", "ADDRESS_NOT_ASSOCIATED", "address"),
+    Feature("phone_other_person_far", "PHONE_OTHER_PERSON", "phone"),
+    Feature("phone_unknown_far", "PHONE_NOT_ASSOCIATED", "phone"),
+    Feature("employer_current_elsewhere", "EMPLOYER_NOT_ASSOCIATED", "employer"),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 ELEMENTS = ("name", "ssn", "dob", "address", "phone", "employer")
@@ -172,7 +186,9 @@ def feature_matrix(
     later_addr = _days_before(evidence["other_addr_first_seen"], as_of)
     first_seen = _days_before(evidence["subj_first_seen"], as_of)
     employer_ok = _col(evidence, "subj_employer_ok") > 0
-    recent_employer = _days_before(evidence["employer_last_seen"], as_of) < RECENT_DAYS
+    employer_age = _days_before(evidence["employer_last_seen"], as_of)
+    recent_employer = employer_age < RECENT_DAYS
+    subj_addr_recent = _days_before(evidence["subj_addr_last_seen"], as_of) < CURRENT_DAYS
     vel = {k: np.array([v[k] for v in velocity]) if n else np.zeros(0) for k in VELOCITY_MIN}
     columns = {
         "ssn_invalid": ssn_invalid,
@@ -212,6 +228,18 @@ def feature_matrix(
         & ((_col(evidence, "subj_sources") <= THIN_SOURCES) | (first_seen < RECENT_DAYS)),
         "identity_not_found": ~subject,
         **{f"velocity_{k}": vel[k] >= m for k, m in VELOCITY_MIN.items()},
+    }
+    phone_far = columns["phone_other_state"] | columns["phone_tz_mismatch"]
+    columns |= {
+        "address_unknown_far": columns["address_unknown"] & columns["address_far"],
+        "address_unknown_new_state": columns["address_unknown"] & columns["address_new_state"],
+        "address_unknown_phone_elsewhere": columns["address_unknown"]
+        & columns["phone_other_state"],
+        "address_current_elsewhere": columns["address_not_associated"] & subj_addr_recent,
+        "phone_other_person_far": columns["phone_other_person"] & phone_far,
+        "phone_unknown_far": columns["phone_not_associated"] & columns["phone_other_state"],
+        "employer_current_elsewhere": columns["employer_not_associated"]
+        & (employer_age < CURRENT_EMPLOYER_DAYS),
     }
     x = np.column_stack([np.asarray(columns[f], dtype=float) for f in FEATURE_NAMES])
     return x.reshape(n, len(FEATURES)), given

@@ -114,6 +114,29 @@ _TEXT: dict[str, Callable[[AccountQuery, Row], str]] = {
     "identity_not_found": lambda q, r: (
         f"best candidate identity confidence {r['identity_confidence']:.2f}"
     ),
+    "address_unknown_far": lambda q, r: (
+        f"{_address(q)} is reported for nobody and lies outside the applicant's ZIP3 areas"
+    ),
+    "address_unknown_new_state": lambda q, r: (
+        f"{_address(q)} is reported for nobody and lies in a state the applicant never lived in"
+    ),
+    "address_unknown_phone_elsewhere": lambda q, r: (
+        f"{_address(q)} is reported for nobody and the phone exchange is in {_exchange_states(q)}"
+    ),
+    "address_current_elsewhere": lambda q, r: (
+        f"a source reported the applicant at another address on "
+        f"{_date(r.get('subj_addr_last_seen'))}"
+    ),
+    "phone_other_person_far": lambda q, r: (
+        f"{_phones(q)} belongs to another person and its exchange is in "
+        f"{_exchange_states(q)}, not the address's state or time zone"
+    ),
+    "phone_unknown_far": lambda q, r: (
+        f"{_phones(q)} is on file for nobody and its exchange is in {_exchange_states(q)}"
+    ),
+    "employer_current_elsewhere": lambda q, r: (
+        f"another employer of the applicant was reported on {_date(r.get('employer_last_seen'))}"
+    ),
     "velocity_ssn": lambda q, r: f"{_n(r.get('velocity_ssn'))} other identities used this SSN",
     "velocity_phone": lambda q, r: (
         f"{_n(r.get('velocity_phone'))} other identities used this phone"
