@@ -65,28 +65,35 @@ class SearchRequest:
 
 
 @contextmanager
-def open_search(
-    request: SearchRequest, store: str | Path, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE
-) -> Iterator[tuple[SearchSession, Locator]]:
-    """A search session and a Locator whose store connection the session gates."""
+def request_session(request: SearchRequest, store: str | Path) -> Iterator[SearchSession]:
+    """The validated, source-gated, audited session of `request` over the sources of `store`."""
     request.check()  # refuse before the store is touched
     con = open_store(store, read_only=True)
     try:
         sources = store_sources(con)
     finally:
         con.close()
+    with search_session(
+        request.purposes,
+        request.use_case,
+        request.operator,
+        sources=sources,
+        log=request.log,
+        role=request.role,
+        reveal=request.reveal,
+        death_master_certified=request.death_master_certified,
+        versions={"store": Path(store).name},
+    ) as session:
+        yield session
+
+
+@contextmanager
+def open_search(
+    request: SearchRequest, store: str | Path, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> Iterator[tuple[SearchSession, Locator]]:
+    """A search session and a Locator whose store connection the session gates."""
     with (
-        search_session(
-            request.purposes,
-            request.use_case,
-            request.operator,
-            sources=sources,
-            log=request.log,
-            role=request.role,
-            reveal=request.reveal,
-            death_master_certified=request.death_master_certified,
-            versions={"store": Path(store).name},
-        ) as session,
+        request_session(request, store) as session,
         Locator(store, min_confidence=min_confidence, source_gate=session.gate_connection) as loc,
     ):
         yield session, loc

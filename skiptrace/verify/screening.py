@@ -22,11 +22,10 @@ from skiptrace import __version__
 from skiptrace.batch import BatchOptions, BatchSummary, run_batch
 from skiptrace.batch.protocol import Progress
 from skiptrace.batch.queries import REJECT_REASONS, build_query
-from skiptrace.comply.session import SearchSession, search_session, store_sources
+from skiptrace.comply.session import SearchSession
 from skiptrace.errors import InputError
-from skiptrace.ingest import open_store
 from skiptrace.locate.results import AccountQuery
-from skiptrace.search import SearchRequest
+from skiptrace.search import SearchRequest, request_session
 from skiptrace.verify.inputs import VERIFY_POLICY, velocity_window
 from skiptrace.verify.model import FITTED_FILE
 from skiptrace.verify.renderer import VerifyRenderer
@@ -40,24 +39,8 @@ def open_verify(
     request: SearchRequest, store: str | Path
 ) -> Iterator[tuple[SearchSession, Verifier]]:
     """A search session and a Verifier whose store connection the session gates."""
-    request.check()
-    con = open_store(store, read_only=True)
-    try:
-        sources = store_sources(con)
-    finally:
-        con.close()
     with (
-        search_session(
-            request.purposes,
-            request.use_case,
-            request.operator,
-            sources=sources,
-            log=request.log,
-            role=request.role,
-            reveal=request.reveal,
-            death_master_certified=request.death_master_certified,
-            versions={"store": Path(store).name},
-        ) as session,
+        request_session(request, store) as session,
         Verifier(store, sources=session.sources, source_gate=session.gate_connection) as verifier,
     ):
         yield session, verifier
