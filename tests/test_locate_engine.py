@@ -18,7 +18,7 @@ from skiptrace.batch.queries import QueryPolicy, build_query
 from skiptrace.cli.lookup import lookup
 from skiptrace.errors import ConfigError
 from skiptrace.ingest import ingest_paths
-from skiptrace.locate.index import index_state
+from skiptrace.locate.index import LOOKUP_INDEXES, has_lookup_indexes, index_state
 from skiptrace.locate.locator import Locator
 from skiptrace.locate.oracle import load_oracle_resolution
 from skiptrace.simulate import WorldConfig, simulate_world
@@ -189,6 +189,29 @@ def test_index_is_persisted_reused_and_rebuilt_when_stale(tmp_path: Path, world:
     with Locator(store) as locator:
         assert locator.precomputed
         assert index_state(locator.con, sources) == "current"
+
+
+def test_missing_lookup_indexes_are_added_without_a_rebuild(
+    tmp_path: Path, world: Path, queries, results
+) -> None:
+    store = tmp_path / "copy.duckdb"
+    shutil.copy(world / "store.duckdb", store)
+    con = duckdb.connect(str(store))
+    assert has_lookup_indexes(con)
+    for (name,) in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall():
+        con.execute(f"DROP INDEX {name}")  # as built by an older version
+    assert not has_lookup_indexes(con)
+    built = con.execute("SELECT fingerprint FROM person_index_meta").fetchall()
+    con.close()
+    with Locator(store) as locator:
+        assert has_lookup_indexes(locator.con)
+        assert locator.con.execute("SELECT fingerprint FROM person_index_meta").fetchall() == built
+        indexed = {
+            r[0] for r in locator.con.execute("SELECT table_name FROM duckdb_indexes()").fetchall()
+        }
+        assert indexed == {table for table, _ in LOOKUP_INDEXES}
+        for query, batched in list(zip(queries, results, strict=True))[:20]:
+            assert locator.lookup(query) == batched
 
 
 def test_precomputed_evidence_equals_evidence_computed_per_query(world: Path, queries) -> None:

@@ -141,8 +141,8 @@ PRECOMPUTED = ((CONTACT_EVIDENCE, _EVIDENCE_SQL), (PERSON_FLAGS, _FLAGS_SQL),
                (PERSON_NAMES, _NAMES_SQL))  # fmt: skip
 """Index tables holding every person's evidence, flags and names, with their SQL."""
 IN_LIST_LIMIT = 64
-"""Up to this many persons are selected with a bound IN list (pruned by zone maps), more
-by a join with a registered table."""
+"""Up to this many persons are selected with a bound IN list (an ART index probe, see
+`index.LOOKUP_INDEXES`), more by a join with a registered table."""
 
 
 def source_table(catalog: Catalog | None) -> pa.Table:

@@ -8,6 +8,7 @@
 - `contact_links(kind, value_key, n_persons)`: how many persons a contact value is linked to.
 - `contact_evidence`, `person_flags`, `person_names`: every person's contact evidence, flags
   and names, precomputed (`skiptrace.locate.evidence`).
+- ART indexes on the columns single lookups select by (`LOOKUP_INDEXES`).
 - `person_index_meta`: the index version, a fingerprint of the resolution it was built from
   (a re-resolve or re-ingest makes it stale: it is rebuilt on next open) and the source
   reliabilities its evidence used.
@@ -26,10 +27,13 @@ import pyarrow as pa
 
 from skiptrace.locate.evidence import materialize_evidence
 from skiptrace.locate.tables import (
+    CONTACT_EVIDENCE,
     CONTACT_LINKS,
     INDEX_META,
     INDEX_TABLES,
+    PERSON_FLAGS,
     PERSON_KEYS,
+    PERSON_NAMES,
     PERSON_VALUES,
 )
 from skiptrace.resolve.records import _DERIVED_SQL as records_derived_sql
@@ -51,6 +55,13 @@ KEY_KINDS: dict[str, tuple[str, ...]] = {
     "names_by": ("first_phonetic", "last_phonetic", "birth_year"),
 }
 """Key kind -> the columns whose values (all non-empty) form the key."""
+LOOKUP_INDEXES = (
+    (PERSON_VALUES, "person_id"), (PERSON_KEYS, "key"), (CONTACT_EVIDENCE, "person_id"),
+    (PERSON_FLAGS, "person_id"), (PERSON_NAMES, "person_id"),
+)  # fmt: skip
+"""(table, column) ART indexes: a single lookup selects by short IN lists of these columns,
+which DuckDB 1.5 otherwise answers by scanning most of the table (zone maps are not used
+for IN lists); with the index it probes."""
 
 DERIVED_SQL = records_derived_sql
 """The resolver's derived comparison columns (its comparisons need them on both sides)."""
@@ -115,6 +126,23 @@ def index_state(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> str:
     return "current" if rows[0][2] == _sources_json(sources) else "other_sources"
 
 
+def has_lookup_indexes(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every `LOOKUP_INDEXES` index exists (an index built by an older version may
+    lack them: `create_lookup_indexes` adds them in seconds, no rebuild needed)."""
+    names = {r[0] for r in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+    return all(_index_name(t, c) in names for t, c in LOOKUP_INDEXES)
+
+
+def create_lookup_indexes(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the missing `LOOKUP_INDEXES` (a table rebuild drops its indexes)."""
+    for table, column in LOOKUP_INDEXES:
+        con.execute(f"CREATE INDEX IF NOT EXISTS {_index_name(table, column)} ON {table}({column})")
+
+
+def _index_name(table: str, column: str) -> str:
+    return f"{table}_{column}_idx"
+
+
 def build_person_index(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> dict[str, int]:
     """(Re)build the index tables from `observations`, `contacts` and `person_records`;
     `sources` are the catalog's `(source, reliability)` (`evidence.source_table`).
@@ -152,6 +180,7 @@ def build_person_index(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> dic
         """
     )
     materialize_evidence(con, sources)
+    create_lookup_indexes(con)
     con.execute(
         f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT ?::INTEGER AS version, "
         "?::VARCHAR AS fingerprint, ?::VARCHAR AS sources",

@@ -29,7 +29,12 @@ from skiptrace.locate.evidence import (
     store_as_of,
 )
 from skiptrace.locate.features import contact_scores
-from skiptrace.locate.index import build_person_index, index_state
+from skiptrace.locate.index import (
+    build_person_index,
+    create_lookup_indexes,
+    has_lookup_indexes,
+    index_state,
+)
 from skiptrace.locate.matching import (
     candidate_levels,
     check_identity_params,
@@ -90,18 +95,23 @@ class Locator:
         self.as_of = as_of or store_as_of(self.con)
 
     def _open(self, store: str | Path) -> duckdb.DuckDBPyConnection:
-        """Open read-only; (re)build the person index first when missing or stale."""
+        """Open read-only; (re)build the person index first when missing or stale, or add
+        its lookup indexes when an older build lacks them."""
         con = open_store(store, read_only=True)
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         if "person_records" not in tables:
             con.close()
             raise ConfigError(f"{store}: store is not resolved; run `skiptrace resolve` first")
-        if index_state(con, self.sources) != "stale":
+        stale = index_state(con, self.sources) == "stale"
+        if not stale and has_lookup_indexes(con):
             return con
         con.close()
         writable = open_store(store)
         try:
-            build_person_index(writable, self.sources)
+            if stale:
+                build_person_index(writable, self.sources)
+            else:
+                create_lookup_indexes(writable)
         finally:
             writable.close()
         return open_store(store, read_only=True)

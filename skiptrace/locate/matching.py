@@ -100,13 +100,13 @@ _BATCH_CANDIDATES = f"""
             <= {MAX_CANDIDATES}"""
 
 
-def _levels_query(queries: pa.Table, candidates: str, values: str) -> str:
-    """The candidate-levels SQL over the query relation `lq_input`: `candidates` yields
+def _levels_query(queries: pa.Table, candidates: str, values: str, source: str) -> str:
+    """The candidate-levels SQL over the query relation `source`: `candidates` yields
     `(qid, person_id)` (it may use the query keys `qk`), `values` the candidates' rows of
     the person index. `nk` holds the pairs of distinct first names with a common nickname
     key (the resolver's nickname level)."""
     return f"""
-        WITH lq AS (SELECT *, {DERIVED_SQL} FROM lq_input),
+        WITH lq AS (SELECT *, {DERIVED_SQL} FROM {source}),
         qk AS ({keys_sql("lq", "qid", phone_list=True)}),
         rv AS ({values}),
         cand AS ({candidates}),
@@ -130,37 +130,58 @@ def candidate_levels(con: duckdb.DuckDBPyConnection, queries: pa.Table) -> pa.Ta
 
     `queries` is a `query_table`; candidates are persons sharing at least one retrieval key.
     Fields no query has are not compared (level -1, code NULL), which keeps the SQL of a
-    single lookup small. A single query looks its keys and candidates up by bound IN lists
-    (pruned by the zone maps of the key- and person-sorted index tables, at any store
-    size); a batch joins its key table with the index.
+    single lookup small. A single query is bound as parameters (scanning a registered
+    Arrow table costs milliseconds per reference) and looks its keys and candidates up by
+    bound IN lists (probing the index tables' ART indexes); a batch joins its key table
+    with the index.
     """
-    con.register("lq_input", queries)
-    try:
-        if len(queries) != 1:
-            sql = _levels_query(queries, _BATCH_CANDIDATES, f"SELECT * FROM {PERSON_VALUES}")
+    if len(queries) != 1:
+        con.register("lq_input", queries)
+        try:
+            sql = _levels_query(
+                queries, _BATCH_CANDIDATES, f"SELECT * FROM {PERSON_VALUES}", "lq_input"
+            )
             return con.sql(sql).to_arrow_table()
-        persons = _single_candidates(con)
-        marks = ", ".join("?" * len(persons)) or "NULL"
-        values = f"SELECT * FROM {PERSON_VALUES} WHERE person_id IN ({marks})"
-        sql = _levels_query(queries, "SELECT DISTINCT qid, person_id FROM lq, rv", values)
-        return con.sql(sql, params=persons or None).to_arrow_table()
-    finally:
-        con.unregister("lq_input")
+        finally:
+            con.unregister("lq_input")
+    source, row = _row_source(queries)
+    persons = _single_candidates(con, source, row)
+    marks = ", ".join("?" * len(persons)) or "NULL"
+    values = f"SELECT * FROM {PERSON_VALUES} WHERE person_id IN ({marks})"
+    sql = _levels_query(queries, "SELECT DISTINCT qid, person_id FROM lq, rv", values, source)
+    return con.sql(sql, params=row + persons).to_arrow_table()
 
 
-def _single_candidates(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The `MAX_CANDIDATES` persons sharing the most retrieval keys with the one query in
-    `lq_input` (ties: by person id), as the batch SQL ranks them."""
-    keys = con.sql(
-        f"WITH lq AS (SELECT *, {DERIVED_SQL} FROM lq_input) "
-        f"SELECT DISTINCT kind, key FROM ({keys_sql('lq', 'qid', phone_list=True)})"
+_SQL_TYPES = {
+    pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.list_(pa.string()): "VARCHAR[]",
+}
+
+
+def _row_source(queries: pa.Table) -> tuple[str, list]:
+    """A one-row `queries` as a parameterized subquery and its parameters."""
+    columns = ", ".join(f"?::{_SQL_TYPES[f.type]} AS {f.name}" for f in queries.schema)
+    return f"(SELECT {columns})", [queries[name][0].as_py() for name in queries.column_names]
+
+
+def _single_candidates(con: duckdb.DuckDBPyConnection, source: str, row: list) -> list[str]:
+    """The `MAX_CANDIDATES` persons sharing the most retrieval keys with the one query of
+    the subquery `source` (bound to `row`), ranked as the batch SQL ranks them (ties: by
+    person id)."""
+    keys = con.execute(
+        f"WITH lq AS (SELECT *, {DERIVED_SQL} FROM {source}) "
+        f"SELECT DISTINCT kind, key FROM ({keys_sql('lq', 'qid', phone_list=True)})",
+        row,
     ).fetchall()
     if not keys:
         return []
     marks = ", ".join("?" * len(keys))
-    rows = con.sql(
+    rows = con.execute(
         f"SELECT kind, key, person_id FROM {PERSON_KEYS} WHERE key IN ({marks})",
-        params=[key for _, key in keys],
+        [key for _, key in keys],
     ).fetchall()
     wanted = set(keys)
     shared = Counter(person for kind, key, person in rows if (kind, key) in wanted)
