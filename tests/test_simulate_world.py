@@ -249,7 +249,7 @@ def test_hard_negatives_share_addresses_and_landlines(small_world):
     assert max(together) >= 8 * 365
     twins = [p for p in persons if p["twin_of"]]
     together = [_shared_days(stays, p["person_id"], p["twin_of"], as_of) for p in twins]
-    assert sum(d >= 2 * 365 for d in together) >= 0.25 * len(twins)
+    assert sum(d >= 2 * 365 for d in together) >= 0.5 * len(twins)
     phones = _by_person(small_world, "phones")
 
     def landlines(pid: str) -> set[str]:
@@ -345,7 +345,7 @@ def test_moves_are_frequent_mostly_local_and_commoner_for_young_adults(small_wor
                 moves[_age_band(dob, b["from"])] += 1
     assert 0.05 <= interstate / total <= 0.35  # mostly local, some interstate
     assert moves["young"] / years["young"] > 2 * moves["older"] / years["older"]
-    assert 0.08 <= total / sum(years.values()) <= 0.20  # moves per person-year
+    assert 0.08 <= total / sum(years.values()) <= 0.14  # about 11% move a year
 
 
 def test_payroll_writes_employer_name_variants(small_world):

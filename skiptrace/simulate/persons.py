@@ -178,7 +178,10 @@ def make_household(
         else:
             kid.first, kid.middle = _name_for(rng, kid_sex)
         hh.children.append(kid)
-        if rng.random() < 0.06:  # twins: same DOB, surname and address
+        # twins: same DOB, surname and address; placed on purpose where they are a hard
+        # negative, i.e. mostly among children still at home for years inside the window
+        twin_p = 0.08 if kid_dob > WINDOW_START - 16 * YEAR else 0.02
+        if rng.random() < twin_p:
             i = next(counter)
             t_sex = kid_sex if rng.random() < 0.5 else ("F" if kid_sex == "M" else "M")
             t_first, t_middle = _name_for(rng, t_sex)

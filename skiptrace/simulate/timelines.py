@@ -38,7 +38,7 @@ def _age(p: Person, day: int) -> float:
 
 
 def _move_rate(age: float, renter: bool) -> float:
-    base = 0.24 if age < 30 else 0.12 if age < 45 else 0.07 if age < 65 else 0.04
+    base = 0.16 if age < 30 else 0.08 if age < 45 else 0.045 if age < 65 else 0.028
     return base * (1.5 if renter else 0.7)
 
 
