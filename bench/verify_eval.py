@@ -1,6 +1,6 @@
 """Evaluate the packaged verify model on a simulated *eval* world (a seed not used to fit).
 
-    python3 bench/verify_eval.py WORLD_DIR STORE [--markdown]
+    python3 bench/verify_eval.py WORLD_DIR STORE
 
 Reports ROC AUC of risk_score, recall per tampering type and false-positive rate on genuine
 applications at the documented default threshold, and calibration (ECE, reliability table).

@@ -170,7 +170,8 @@ def _evidence(rows: list[dict[str, object]]):
         "subj_addr_ok": True, "addr_persons": 1, "addr_last_seen": old,
         "other_addr_first_seen": None, "subj_addr_last_seen": old, "subj_first_seen": old,
         "subj_sources": 5, "subj_employer_ok": True, "employer_last_seen": old,
-        "phone_others": 0, "phone_coresidents": 0, "subj_phone_ok": True,
+        "phone_others": 0, "phone_coresidents": 0, "phone_namesakes": 0, "subj_phone_ok": True,
+        "subj_other_phone_seen": None,
     }  # fmt: skip
     merged = [base | r for r in rows]
     return pa.table({k: [r[k] for r in merged] for k in base})
@@ -197,3 +198,37 @@ def test_graded_evidence_needs_the_stronger_fact() -> None:
     assert list(col["employer_current_elsewhere"]) == [0, 0, 0, 1]
     # Boston address, 617 phone: no conjunction with a phone elsewhere fires
     assert col["address_unknown_phone_elsewhere"].sum() == 0 and col["phone_unknown_far"].sum() == 0
+
+
+def test_phone_of_household_or_namesake_is_not_another_person() -> None:
+    as_of = dt.date(2026, 10, 1)
+    other_phone = {"subj_phone_ok": False}
+    rows = [
+        other_phone | {"phone_others": 1},  # a stranger holds the phone
+        other_phone | {"phone_others": 1, "phone_coresidents": 1},  # spouse's landline
+        other_phone | {"phone_others": 1, "phone_namesakes": 1},  # unmerged own record
+        other_phone,  # on file for nobody; no other phone of the applicant
+        other_phone | {"subj_other_phone_seen": dt.date(2026, 5, 1)},  # own phone, recent
+        other_phone | {"subj_other_phone_seen": dt.date(2024, 5, 1)},  # own phone, old
+    ]
+    queries = [_query()[0]] * len(rows)
+    velocity = [{"ssn": 0, "phone": 0, "address": 0}] * len(rows)
+    x, _ = feature_matrix(_evidence(rows), queries, np.ones(len(rows), bool), velocity, as_of)
+    col = {name: x[:, j] for j, name in enumerate(FEATURE_NAMES)}
+    assert list(col["phone_other_person"]) == [1, 0, 0, 0, 0, 0]
+    assert list(col["phone_not_associated"]) == [0, 0, 0, 1, 1, 1]
+    assert list(col["phone_unknown_own_recent"]) == [0, 0, 0, 0, 1, 0]
+
+
+def test_recent_employer_elsewhere_is_graded_by_age() -> None:
+    as_of = dt.date(2026, 10, 1)
+    ages = [400, 200, 30]  # days since another employer of the applicant was reported
+    rows = [{"subj_employer_ok": False, "employer_last_seen": as_of - dt.timedelta(d)}
+            for d in ages]  # fmt: skip
+    queries = [_query()[0]] * len(rows)
+    velocity = [{"ssn": 0, "phone": 0, "address": 0}] * len(rows)
+    x, _ = feature_matrix(_evidence(rows), queries, np.ones(len(rows), bool), velocity, as_of)
+    col = {name: x[:, j] for j, name in enumerate(FEATURE_NAMES)}
+    assert list(col["employer_not_associated"]) == [1, 1, 1]
+    assert list(col["employer_current_elsewhere"]) == [0, 1, 1]
+    assert list(col["employer_elsewhere_180d"]) == [0, 0, 1]

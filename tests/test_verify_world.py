@@ -19,6 +19,7 @@ from skiptrace.batch.queries import build_query
 from skiptrace.cli.verify import verify
 from skiptrace.ingest import ingest_paths
 from skiptrace.locate.oracle import load_oracle_resolution
+from skiptrace.normalize.employers import normalize_employer
 from skiptrace.simulate import WorldConfig, simulate_world
 from skiptrace.verify import Verifier, VerifyResult
 from skiptrace.verify.inputs import VERIFY_POLICY, read_applications, velocity_window
@@ -80,6 +81,9 @@ def test_each_tampering_raises_its_reason_code(screened) -> None:
     assert set(hits) == set(EXPECTED)
     for kind, found in hits.items():
         assert sum(found) / len(found) >= 0.6, kind
+    other_phone = [reason.evidence for result, _ in screened.values() for reason in result.reasons
+                   if reason.code == "PHONE_OTHER_PERSON"]  # fmt: skip
+    assert other_phone and all("last reported for them 20" in e for e in other_phone)
 
 
 def test_risk_separates_tampered_from_genuine(screened) -> None:
@@ -141,6 +145,20 @@ def test_hand_made_falsifications_trigger_codes(world: Path, screened) -> None:
     assert missing.elements["ssn"] is None
     assert not [c for c in missing.codes if c.startswith(("SSN_", "MULTIPLE_SSNS"))]
     assert results["SSN_INVALID"].risk_score >= 50
+
+
+def test_employer_name_with_trailing_words_agrees(world: Path, screened) -> None:
+    verified = {i for i, (r, kind) in screened.items() if not kind and r.elements["employer"]}
+    row = next(r for r in _rows(world / "applications.csv") if r["APPLICATION_ID"] in verified)
+    key = normalize_employer(row["EMPLOYER"]).key
+    variants = {"longer": f"{key} Holdings Group", "other": "Zzyzx Quantum Widgets"}
+    queries = [
+        build_query(_fields(row, employer=v), 1, VERIFY_POLICY)[0] for v in variants.values()
+    ]
+    with Verifier(world / "store.duckdb") as verifier:
+        longer, other = verifier.verify_many(queries)
+    assert longer.elements["employer"] is True
+    assert other.elements["employer"] is False
 
 
 def test_batch_accounts_for_every_row_and_masks(world: Path, tmp_path: Path) -> None:

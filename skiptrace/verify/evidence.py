@@ -2,7 +2,9 @@
 
 One row per application (`qid`) with facts about (a) every resolved person holding the
 application's SSN, (b) the matched person (the *subject*: name, DOB, SSNs, addresses,
-phones, employers on file), and (c) other persons linked to the application's phone.
+phones, employers on file), and (c) other persons linked to the application's phone, told
+apart into household members (shared an address with the subject), namesakes (reported under
+the applicant's own name: an unmerged record of the applicant) and other identities.
 Only sources in `vf_sources` (the caller's permitted sources) are read. Nothing here
 scores: `skiptrace.verify.model` turns the columns into features.
 """
@@ -33,6 +35,13 @@ _ADDR_OK = f"""(c.kind = 'address' AND a.addr_street_key IS NOT NULL AND (
         AND split_part(c.value_key, ' ', 1) = a.addr_number
         AND jaro_winkler_similarity({STREET_KEY.format(col="c.value_key")}, a.addr_street_key)
             >= {ADDRESS_SIMILARITY})))"""
+
+_EMPLOYER_OK = f"""(v.employer_key = a.employer_key
+    OR jaro_winkler_similarity(v.employer_key, a.employer_key) >= {EMPLOYER_SIMILARITY}
+    OR starts_with(v.employer_key || ' ', a.employer_key || ' ')
+    OR starts_with(a.employer_key || ' ', v.employer_key || ' '))"""
+"""An employer on file agrees: same key, one keystroke-level variant, or one name is the other
+plus trailing words ('HCA' / 'HCA HEALTHCARE', 'LOWES' / 'LOWES COMPANIES')."""
 
 EVIDENCE_SQL = f"""
 WITH a AS (SELECT * FROM vf_apps),
@@ -73,9 +82,7 @@ subj AS (
            coalesce(bool_or(left(v.addr_zip5, 3) = left(a.addr_zip5, 3)), false)
                AS subj_zip3_seen,
            count(DISTINCT v.employer_key) AS subj_employers,
-           coalesce(bool_or(v.employer_key = a.employer_key OR jaro_winkler_similarity(
-               v.employer_key, a.employer_key) >= {EMPLOYER_SIMILARITY}), false)
-               AS subj_employer_ok
+           coalesce(bool_or({_EMPLOYER_OK}), false) AS subj_employer_ok
     FROM a JOIN pv v ON v.person_id = a.subject GROUP BY a.qid),
 sc AS (
     SELECT a.qid, c.kind, {_ADDR_OK} AS addr_ok,
@@ -92,15 +99,18 @@ contact_f AS (
            max(first_seen) FILTER (WHERE kind = 'address' AND NOT addr_ok
                                    AND role NOT IN ('mailing', 'old')) AS other_addr_first_seen,
            max(seen) FILTER (WHERE kind = 'employer') AS employer_last_seen,
-           coalesce(bool_or(phone_ok), false) AS subj_phone_ok
+           coalesce(bool_or(phone_ok), false) AS subj_phone_ok,
+           max(seen) FILTER (WHERE kind = 'phone' AND NOT phone_ok) AS subj_other_phone_seen
     FROM sc GROUP BY qid),
 ap AS (SELECT qid, subject, unnest(phones) AS phone FROM a WHERE phones IS NOT NULL),
 po AS (
-    SELECT DISTINCT ap.qid, pr.person_id::VARCHAR AS person_id
+    SELECT ap.qid, pr.person_id::VARCHAR AS person_id,
+           max(greatest(c.first_seen, c.last_seen, c.end_date)) AS seen
     FROM ap JOIN contacts c ON c.kind = 'phone' AND c.value_key = ap.phone
     JOIN person_records pr ON pr.obs_id = c.obs_id
     WHERE c.source IN (SELECT source FROM vf_sources)
-      AND pr.person_id::VARCHAR IS DISTINCT FROM ap.subject),
+      AND pr.person_id::VARCHAR IS DISTINCT FROM ap.subject
+    GROUP BY ap.qid, pr.person_id),
 addr_f AS (
     SELECT a.qid, count(DISTINCT pr.person_id) AS addr_persons
     FROM a JOIN contacts c ON c.kind = 'address'
@@ -113,14 +123,22 @@ subj_streets AS (
     SELECT DISTINCT a.qid, {STREET_KEY.format(col="c.value_key")} AS street_key
     FROM a JOIN pv v ON v.person_id = a.subject JOIN contacts c ON c.obs_id = v.obs_id
     WHERE c.kind = 'address'),
+po_kind AS (
+    SELECT po.qid, po.person_id, po.seen,
+           EXISTS (SELECT 1 FROM pv w JOIN contacts c ON c.obs_id = w.obs_id
+                   JOIN subj_streets s ON s.qid = po.qid
+                    AND s.street_key = {STREET_KEY.format(col="c.value_key")}
+                   WHERE w.person_id = po.person_id AND c.kind = 'address') AS coresident,
+           EXISTS (SELECT 1 FROM pv v JOIN a ON a.qid = po.qid
+                   WHERE v.person_id = po.person_id AND list_has_any(v.first_keys, a.first_keys)
+                     AND {_LAST_OK}) AS namesake
+    FROM po),
 po_f AS (
-    SELECT po.qid, count(DISTINCT po.person_id) AS phone_others,
-           count(DISTINCT po.person_id) FILTER (WHERE EXISTS (
-               SELECT 1 FROM pv w JOIN contacts c ON c.obs_id = w.obs_id
-               JOIN subj_streets s ON s.qid = po.qid
-                AND s.street_key = {STREET_KEY.format(col="c.value_key")}
-               WHERE w.person_id = po.person_id AND c.kind = 'address')) AS phone_coresidents
-    FROM po GROUP BY po.qid)
+    SELECT qid, count(*) AS phone_others,
+           count(*) FILTER (WHERE coresident) AS phone_coresidents,
+           count(*) FILTER (WHERE namesake AND NOT coresident) AS phone_namesakes,
+           max(seen) FILTER (WHERE NOT namesake AND NOT coresident) AS phone_other_seen
+    FROM po_kind GROUP BY qid)
 SELECT a.qid, ssn_f.* EXCLUDE (qid), subj.* EXCLUDE (qid), contact_f.* EXCLUDE (qid),
        po_f.* EXCLUDE (qid), addr_f.* EXCLUDE (qid)
 FROM a LEFT JOIN ssn_f USING (qid) LEFT JOIN subj USING (qid) LEFT JOIN addr_f USING (qid)

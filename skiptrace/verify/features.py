@@ -33,6 +33,11 @@ date makes an unassociated address stronger evidence (the applicant lives elsewh
 CURRENT_EMPLOYER_DAYS = 365
 """An employer of the subject reported within this many days makes an unassociated
 employer stronger evidence (the applicant works elsewhere now)."""
+RECENT_EMPLOYER_DAYS = 180
+"""A second, stronger recency grade: another employer reported within this many days."""
+OWN_PHONE_DAYS = 365
+"""A phone on file for nobody is stronger evidence when another phone of the applicant was
+reported within this many days (the applicant has a known phone but gives an unknown one)."""
 VELOCITY_MIN = {"ssn": 1, "phone": 2, "address": 2}
 """Other identities on the same value that make a velocity flag (households share
 addresses and landlines, so one other identity is normal there)."""
@@ -84,6 +89,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("phone_other_person_far", "PHONE_OTHER_PERSON", "phone"),
     Feature("phone_unknown_far", "PHONE_NOT_ASSOCIATED", "phone"),
     Feature("employer_current_elsewhere", "EMPLOYER_NOT_ASSOCIATED", "employer"),
+    Feature("phone_unknown_own_recent", "PHONE_NOT_ASSOCIATED", "phone"),
+    Feature("employer_elsewhere_180d", "EMPLOYER_NOT_ASSOCIATED", "employer"),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 ELEMENTS = ("name", "ssn", "dob", "address", "phone", "employer")
@@ -179,7 +186,9 @@ def feature_matrix(
     subj_dead = _col(evidence, "subj_dead") > 0
     ssn_exact = _col(evidence, "subj_ssn_exact") > 0
     valid_ssn = g["ssn"] & ~ssn_invalid
-    phone_others = _col(evidence, "phone_others") - _col(evidence, "phone_coresidents")
+    phone_holders = _col(evidence, "phone_others")
+    phone_others = phone_holders - _col(evidence, "phone_coresidents")
+    phone_others -= _col(evidence, "phone_namesakes")
     phone_ok = _col(evidence, "subj_phone_ok") > 0
     addr_ok = _col(evidence, "subj_addr_ok") > 0
     addr_last = _days_before(evidence["addr_last_seen"], as_of)
@@ -219,7 +228,7 @@ def feature_matrix(
         ),
         "address_former": g["address"] & subject & addr_ok & (later_addr < addr_last),
         "phone_other_person": g["phone"] & ~phone_ok & (phone_others > 0),
-        "phone_not_associated": g["phone"] & subject & ~phone_ok & (phone_others <= 0),
+        "phone_not_associated": g["phone"] & subject & ~phone_ok & (phone_holders == 0),
         "phone_tz_mismatch": np.array([_tz_mismatch(q) for q in queries], dtype=bool),
         "phone_other_state": np.array([_other_state(q) for q in queries], dtype=bool),
         "employer_not_associated": g["employer"] & subject & ~employer_ok & recent_employer,
@@ -240,6 +249,10 @@ def feature_matrix(
         "phone_unknown_far": columns["phone_not_associated"] & columns["phone_other_state"],
         "employer_current_elsewhere": columns["employer_not_associated"]
         & (employer_age < CURRENT_EMPLOYER_DAYS),
+        "phone_unknown_own_recent": columns["phone_not_associated"]
+        & (_days_before(evidence["subj_other_phone_seen"], as_of) < OWN_PHONE_DAYS),
+        "employer_elsewhere_180d": columns["employer_not_associated"]
+        & (employer_age < RECENT_EMPLOYER_DAYS),
     }
     x = np.column_stack([np.asarray(columns[f], dtype=float) for f in FEATURE_NAMES])
     return x.reshape(n, len(FEATURES)), given

@@ -92,8 +92,11 @@ _TEXT: dict[str, Callable[[AccountQuery, Row], str]] = {
         f"reported {_date(r.get('other_addr_first_seen'))}"
     ),
     "phone_other_person": lambda q, r: (
-        f"{_phones(q)} is on file for {_n(r['phone_others']) - _n(r['phone_coresidents'])} "
-        "other person(s) who never shared an address with the applicant"
+        f"{_phones(q)} is on file for "
+        f"{_n(r['phone_others']) - _n(r['phone_coresidents']) - _n(r['phone_namesakes'])} "
+        "other person(s) who never shared an address with the applicant and were never "
+        f"reported under the applicant's name (last reported for them "
+        f"{_date(r.get('phone_other_seen'))})"
     ),
     "phone_not_associated": lambda q, r: f"{_phones(q)} is on file for nobody",
     "phone_tz_mismatch": lambda q, r: _tz(q),
@@ -136,6 +139,14 @@ _TEXT: dict[str, Callable[[AccountQuery, Row], str]] = {
     ),
     "employer_current_elsewhere": lambda q, r: (
         f"another employer of the applicant was reported on {_date(r.get('employer_last_seen'))}"
+    ),
+    "phone_unknown_own_recent": lambda q, r: (
+        f"{_phones(q)} is on file for nobody, while another phone of the applicant was "
+        f"reported on {_date(r.get('subj_other_phone_seen'))}"
+    ),
+    "employer_elsewhere_180d": lambda q, r: (
+        f"another employer of the applicant was reported in the last six months "
+        f"({_date(r.get('employer_last_seen'))})"
     ),
     "velocity_ssn": lambda q, r: f"{_n(r.get('velocity_ssn'))} other identities used this SSN",
     "velocity_phone": lambda q, r: (
