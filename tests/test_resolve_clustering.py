@@ -108,6 +108,36 @@ def test_a_bare_record_is_not_attached_to_a_person_whose_records_say_jr() -> Non
     assert len(cluster([1, 2], bare, [(1, 2, 15.0)])[0]) == 1  # the pass is optional
 
 
+def flags(links, marked):  # type: ignore[no-untyped-def]
+    """A per-link boolean array: True for the (a, b) pairs in ``marked``."""
+    return np.array([(a, b) in marked for a, b, _ in links])
+
+
+def test_a_namesake_household_keeps_only_records_at_the_persons_own_address() -> None:
+    # 1 = father (DOB 1950), 2 = son (DOB 1978), same name, both at street X (1-2 refused).
+    # 3 (no DOB) is at X with the father; 4 (no DOB) is at Y, where only the father's 5 is.
+    ids = {1: (None, "19500304", None), 2: (None, "19780910", None), 5: (None, "19500304", None)}
+    links = [(1, 2, 6.0), (1, 3, 9.0), (2, 3, 5.0), (1, 5, 20.0), (4, 5, 9.0)]
+    same_street = {(1, 2), (1, 3), (2, 3), (4, 5)}
+    kw = {"ambiguity_bits": 0.0}
+    parts, _ = cluster([1, 2, 3, 4, 5], ids, links, **kw)
+    assert frozenset({1, 3, 4, 5}) in parts  # without the flags nothing is ambiguous
+    parts, result = cluster([1, 2, 3, 4, 5], ids, links, coresident=flags(links, same_street), **kw)
+    # 3's address is the son's too: left alone; 4's address is the father's alone: kept.
+    assert parts == {frozenset({1, 4, 5}), frozenset({2}), frozenset({3})}
+    assert result.ambiguous == 1
+
+
+def test_a_record_sharing_a_phone_only_with_its_person_is_never_ambiguous() -> None:
+    junior = (None, "19800101", 1980, "JR", None)
+    links = [(1, 2, 15.0)]
+    bare = {1: junior}
+    assert len(cluster([1, 2], bare, links, ambiguity_bits=0.0)[0]) == 2
+    same_phone = flags(links, {(1, 2)})
+    parts, _ = cluster([1, 2], bare, links, ambiguity_bits=0.0, personal=same_phone)
+    assert parts == {frozenset({1, 2})}
+
+
 def test_one_record_per_source_when_linking_deduplicated_files() -> None:
     links = [(1, 2, 10.0), (1, 3, 9.0)]
     sources = {1: "A", 2: "B", 3: "B"}

@@ -20,11 +20,19 @@ A second pass removes ambiguous attachments. A record without SSN (or its last f
 of birth (a deed party, a phone connect) could be either of two people when it links about
 as well (within ``ambiguity_bits``) to a cluster its own cluster refused as to its own, or
 when it links at all to a *namesake* of its cluster: a cluster refused despite a strong
-link (at least ``namesake_bits``: same name and address, the father and the son). Such a
-record is left as a person of its own rather than risk a wrong-party merge, and the rest
-is clustered again without it. So is such a record without a suffix in a person whose
-records say JR or SR: a generational suffix means a namesake exists, and the record may be
-about either.
+link (at least ``namesake_bits``). Such a record is left as a person of its own rather than
+risk a wrong-party merge, and the rest is clustered again without it. So is such a record
+without a suffix
+
+- in a person whose records say JR or SR: a generational suffix means a namesake exists,
+  and the record may be about either;
+- in a *namesake household*: a person refused a merge with a cluster of the same name at
+  the same street address (father and son, mother and daughter, with or without suffixes),
+  unless the record's same-name-same-address links lead into its own person only (that
+  address is attested for this person and not for the namesake).
+
+A record whose phone or e-mail links all lead into its own person is never ambiguous:
+phones and e-mail addresses are personal, street addresses are shared by a household.
 """
 
 from __future__ import annotations
@@ -158,6 +166,19 @@ def _greedy(
     return {r: find(r) for r in parent}
 
 
+def _reach(
+    cluster_of: dict[int, int], id_l: np.ndarray, id_r: np.ndarray, mask: np.ndarray | None
+) -> dict[int, set[int]]:
+    """record -> the clusters its links flagged in ``mask`` lead into."""
+    out: dict[int, set[int]] = {}
+    if mask is None:
+        return out
+    for a, b in zip(id_l[mask].tolist(), id_r[mask].tolist(), strict=True):
+        out.setdefault(a, set()).add(cluster_of[b])
+        out.setdefault(b, set()).add(cluster_of[a])
+    return out
+
+
 def _ambiguous(
     cluster_of: dict[int, int],
     ident: dict[int, _Identity],
@@ -166,9 +187,11 @@ def _ambiguous(
     weight: np.ndarray,
     bits: float,
     namesakes: set[tuple[int, int]],
+    housed: set[int],
+    shared: dict[int, set[int]],
+    personal: dict[int, set[int]],
 ) -> set[int]:
-    """Records without SSN/DOB linking nearly as well to a conflicting cluster as to theirs,
-    linking at all to a namesake of their cluster, or (without a suffix) in a JR/SR person."""
+    """Records without SSN/DOB that may be about another person (see the module docstring)."""
     members: dict[int, _Identity] = {}
     for rid, root in cluster_of.items():
         if rid in ident:
@@ -195,11 +218,15 @@ def _ambiguous(
     for rec, links in by_record.items():
         own_root = cluster_of[rec]
         own = max((w for root, w in links if root == own_root), default=None)
-        if own is None:
-            continue
+        if own is None or personal.get(rec) == {own_root}:
+            continue  # a phone / e-mail of this person only: not the namesake's record
         mine = members.get(own_root, _Identity())
-        if mine.suffixes and not (rec in ident and ident[rec].suffixes):
+        suffixed = rec in ident and bool(ident[rec].suffixes)
+        if mine.suffixes and not suffixed:
             out.add(rec)  # a JR / SR person has a namesake this record may be about
+            continue
+        if own_root in housed and not suffixed and shared.get(rec) != {own_root}:
+            out.add(rec)  # its address is not this person's alone in a namesake household
             continue
         for root, w in links:
             if root == own_root:
@@ -221,14 +248,18 @@ def cluster_pairs(
     sources: dict[int, str] | None = None,
     ambiguity_bits: float | None = None,
     namesake_bits: float = np.inf,
+    coresident: np.ndarray | None = None,
+    personal: np.ndarray | None = None,
 ) -> ClusterResult:
     """Cluster ``record_ids`` over the given pairs (already filtered to the threshold).
 
     ``identities[record_id]`` is an :class:`Identity` (or a tuple of its leading fields).
     With ``sources`` (record id -> source) a person holds at most one record per source:
     the one-to-one constraint of linking deduplicated files. With ``ambiguity_bits`` the
-    ambiguous-record pass runs (see the module docstring). Ties in weight are broken by
-    the pair ids, so the result is deterministic.
+    ambiguous-record pass runs (see the module docstring); it uses the optional per-link
+    flags ``coresident`` (same name at the same street address) and ``personal`` (same
+    phone or e-mail). Ties in weight are broken by the pair ids, so the result is
+    deterministic.
     """
     ident = {rid: identity_of(v) for rid, v in identities.items()}
     for rid, source in (sources or {}).items():
@@ -241,7 +272,26 @@ def cluster_pairs(
             (cluster_of[a], cluster_of[b]) for a, b, w in result.refused_links if w >= namesake_bits
         }
         namesakes |= {(b, a) for a, b in namesakes}
-        drop = _ambiguous(cluster_of, ident, id_l, id_r, weight, ambiguity_bits, namesakes)
+        shared = _reach(cluster_of, id_l, id_r, coresident)
+        # a link between two final clusters was refused: co-resident namesakes
+        housed = {
+            root
+            for rec, roots in shared.items()
+            if roots != {cluster_of[rec]}
+            for root in roots | {cluster_of[rec]}
+        }
+        drop = _ambiguous(
+            cluster_of,
+            ident,
+            id_l,
+            id_r,
+            weight,
+            ambiguity_bits,
+            namesakes,
+            housed,
+            shared,
+            _reach(cluster_of, id_l, id_r, personal),
+        )
         if drop:
             dropped = np.array(sorted(drop), dtype=np.int64)
             keep = ~(np.isin(id_l, dropped) | np.isin(id_r, dropped))

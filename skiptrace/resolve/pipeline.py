@@ -26,7 +26,7 @@ from skiptrace.resolve.comparisons import (
     tf_columns,
 )
 from skiptrace.resolve.model import ModelParams
-from skiptrace.resolve.records import RECORDS_TABLE, load_records
+from skiptrace.resolve.records import NICKNAMES_TABLE, RECORDS_TABLE, load_records
 from skiptrace.resolve.scoring import SCORES_TABLE, score_pairs
 from skiptrace.resolve.term_frequencies import build_tf_tables
 from skiptrace.resolve.training import train
@@ -76,16 +76,33 @@ def identities(con: duckdb.DuckDBPyConnection) -> dict[int, Identity]:
     return {rid: Identity(*rest) for rid, *rest in rows}
 
 
+def flagged_links(
+    con: duckdb.DuckDBPyConnection, table: str, min_probability: float | None = None
+) -> dict[str, np.ndarray]:
+    """``id_l, id_r, match_weight`` of the links in ``table`` (over ``rs_records``), with
+    the clustering flags ``coresident`` (same surname, same or nickname-equivalent first
+    name, same street address) and ``personal`` (same phone or e-mail)."""
+    where = "WHERE p.match_probability >= ?" if min_probability is not None else ""
+    return con.execute(
+        "SELECT p.id_l, p.id_r, p.match_weight, coalesce(l.addr_street_key = r.addr_street_key"
+        " AND l.last_name = r.last_name AND (l.first_name = r.first_name OR nk.a IS NOT NULL),"
+        " false) AS coresident, coalesce(l.phone = r.phone, false)"
+        " OR coalesce(l.email_key = r.email_key, false) AS personal"
+        f" FROM {table} p JOIN {RECORDS_TABLE} l ON l.record_id = p.id_l"
+        f" JOIN {RECORDS_TABLE} r ON r.record_id = p.id_r"
+        f" LEFT JOIN {NICKNAMES_TABLE} nk ON nk.a = l.first_name AND nk.b = r.first_name"
+        f" {where} ORDER BY p.id_l, p.id_r",
+        [min_probability] if min_probability is not None else [],
+    ).fetchnumpy()
+
+
 def cluster_scores(con: duckdb.DuckDBPyConnection, settings: Settings) -> ClusterResult:
     """Cluster every record over the scored pairs with probability >= the threshold."""
     sources = None
     if settings.one_per_source:
         sources = dict(con.execute(f"SELECT record_id, source FROM {RECORDS_TABLE}").fetchall())
     ids = con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchnumpy()["record_id"]
-    links = con.execute(
-        f"SELECT id_l, id_r, match_weight FROM {SCORES_TABLE} WHERE match_probability >= ?",
-        [settings.threshold],
-    ).fetchnumpy()
+    links = flagged_links(con, SCORES_TABLE, settings.threshold)
     return cluster_pairs(
         np.asarray(ids),
         identities(con) if settings.safeguards else {},
@@ -95,6 +112,8 @@ def cluster_scores(con: duckdb.DuckDBPyConnection, settings: Settings) -> Cluste
         sources,
         settings.ambiguity_bits if settings.safeguards else None,
         settings.namesake_bits,
+        links["coresident"],
+        links["personal"],
     )
 
 

@@ -28,7 +28,7 @@ from skiptrace.resolve.clustering import Identity, cluster_pairs, conflicts, ide
 from skiptrace.resolve.comparisons import VECTORS_TABLE, compute_vectors, tf_columns
 from skiptrace.resolve.explain import Explanation, explain_pair
 from skiptrace.resolve.model import ModelParams
-from skiptrace.resolve.pipeline import DEFAULT_SETTINGS, Settings, identities
+from skiptrace.resolve.pipeline import DEFAULT_SETTINGS, Settings, flagged_links, identities
 from skiptrace.resolve.records import (
     OPTIONAL_COLUMNS,
     RECORD_COLUMNS,
@@ -212,7 +212,7 @@ def resolve_store(
         new_ids = set(previous) | {
             r for (r,) in con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchall()
         }
-    links = con.execute("SELECT id_l, id_r, match_weight FROM person_links").fetchnumpy()
+    links = flagged_links(con, "person_links")
     touched = _components(new_ids, links["id_l"], links["id_r"]) & set(
         r for (r,) in con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchall()
     )
@@ -229,6 +229,8 @@ def resolve_store(
         links["match_weight"][inside],
         ambiguity_bits=settings.ambiguity_bits if settings.safeguards else None,
         namesake_bits=settings.namesake_bits,
+        coresident=links["coresident"][inside],
+        personal=links["personal"][inside],
     )
     clusters: dict[int, list[int]] = {}
     for rid, root in result.cluster_of.items():
