@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,14 @@ def test_batch_writes_one_row_per_input_row(sw, tmp_path: Path) -> None:
     assert re.search(r"^\d+ rows -> .*\(hit \d+", result.output, re.M)
     assert re.search(r"[\d.]+ s, [\d,]+ rows/s", result.output)
     ranked = sorted((int(r["priority_rank"]), r) for r in rows if r["priority_rank"])
-    scores = [float(r["BALANCE"] or 0) * float(r["contactability"] or 0) for _, r in ranked]
-    assert scores == sorted(scores, reverse=True)
+    # ranked on unrounded contactability; the file shows it to 3 decimals (+-0.0005)
+    for (_, a), (_, b) in pairwise(ranked):
+        bal_a, bal_b = float(a["BALANCE"] or 0), float(b["BALANCE"] or 0)
+        slack = 0.0005 * (bal_a + bal_b)
+        assert (
+            bal_a * float(a["contactability"] or 0)
+            >= bal_b * float(b["contactability"] or 0) - slack
+        )
     manifest = json.loads(out.with_name("out.manifest.json").read_text())
     assert manifest["compliance"]["operator"] == "agent7"
     assert (
@@ -167,7 +174,14 @@ def test_demo_command_reports_accuracy_without_identifiers(sw, tmp_path: Path) -
 
 
 def test_lookup_masks_identifiers_unless_revealed_and_audited(sw, tmp_path: Path) -> None:
-    row = next(r for r in sw.accounts if len(re.sub(r"\D", "", r["SSN"])) == 9 and r["DOB"])
+    truth = sw.truth  # a debtor with a full SSN, a DOB and a phone in the sources
+    row = next(
+        r
+        for r in sw.accounts
+        if len(re.sub(r"\D", "", r["SSN"])) == 9
+        and r["DOB"]
+        and truth[r["ACCOUNT_ID"]]["findable_phones"]
+    )
     args = ["lookup", "--store", str(sw.store), "--first", row["FIRST_NAME"], "--last",
             row["LAST_NAME"], "--ssn", row["SSN"], "--dob", row["DOB"], *SEARCH]  # fmt: skip
     text = _run(tmp_path, args)
