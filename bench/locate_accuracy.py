@@ -243,11 +243,12 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=Path("bench/.worlds"))
     parser.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
     parser.add_argument("--packaged", action="store_true", help="use the packaged parameters")
+    parser.add_argument("--params", type=Path, help="use the parameters in this directory")
     parser.add_argument("--degrade", action="store_true", help="thin the queries (SSN, DOB...)")
     parser.add_argument("--png", type=Path, default=Path("bench/locate_reliability.png"))
     args = parser.parse_args()
-    params_dir = None
-    if not args.packaged:
+    params_dir = args.params
+    if not args.packaged and params_dir is None:
         fit = build_world(args.root, args.persons, args.fit_seed)
         params_dir = Path(tempfile.mkdtemp(prefix="locate_params_"))
         fit_world(fit, *prepare_store(fit, args.root, args.resolver), params_dir)
@@ -268,7 +269,10 @@ def main() -> None:
     plot(ours.pop("_curves"), args.png)  # type: ignore[arg-type]
     base.pop("_curves")
     mode = "thinned queries" if args.degrade else "queries as placed"
-    fitted = "packaged parameters" if args.packaged else f"fit seed {args.fit_seed}"
+    fitted = (
+        f"parameters {args.params}" if args.params
+        else "packaged parameters" if args.packaged else f"fit seed {args.fit_seed}"
+    )  # fmt: skip
     print(f"{mode}; {fitted}, eval world {world.name}, resolver {args.resolver}, "
           f"{len(mapping):,} resolved persons, {len(queries):,} accounts, "
           f"guard {args.min_confidence}, {len(queries) / seconds:,.0f} accounts/s\n")  # fmt: skip

@@ -30,6 +30,7 @@ from locate_world import (
 )
 
 from skiptrace.locate.evidence import contact_evidence, source_table, store_as_of
+from skiptrace.locate.features import death_dates
 from skiptrace.locate.fit import fit_contacts, fit_identity
 from skiptrace.locate.locator import default_catalog
 from skiptrace.locate.matching import candidate_levels
@@ -51,7 +52,10 @@ def fit_world(world: Path, store: Path, mapping: dict[str, str], out: Path | Non
     is_match = found == debtor[qid]
     identity = fit_identity(levels, is_match)
     persons = [r[0] for r in con.execute("SELECT DISTINCT person_id FROM person_values").fetchall()]
-    evidence, _ = contact_evidence(con, persons, source_table(default_catalog()), precomputed=True)
+    evidence, flags = contact_evidence(
+        con, persons, source_table(default_catalog()), precomputed=True
+    )
+    died = death_dates({row["person_id"]: row for row in flags.to_pylist()})
     current = contact_truth(world).current
     keys = zip(
         [mapping.get(p, "") for p in evidence["person_id"].to_pylist()],
@@ -62,7 +66,7 @@ def fit_world(world: Path, store: Path, mapping: dict[str, str], out: Path | Non
     is_current = np.array([k in current for k in keys])
     debtors = {t.person_id for t in truth.values()}
     is_debtor = np.array([mapping.get(p, "") in debtors for p in evidence["person_id"].to_pylist()])
-    contacts = fit_contacts(evidence, store_as_of(con), is_current, is_debtor)
+    contacts = fit_contacts(evidence, store_as_of(con), is_current, is_debtor, died)
     con.close()
     save_params(identity, contacts, out)
     print(f"identity: {len(levels):,} candidate rows, {is_match.sum():,} true")
@@ -71,6 +75,8 @@ def fit_world(world: Path, store: Path, mapping: dict[str, str], out: Path | Non
         print(f"{kind}: {rows.sum():,} contacts, {is_current[rows].mean():.1%} current")
         for name, b in zip(model.features, model.beta[1:], strict=True):
             print(f"    {name:20s} {b:+.3f}")
+    for source, days in sorted(contacts.refresh_days.items()):
+        print(f"refresh interval {source}: {days:.0f} days")
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ _SUPERSEDED = (
     ("all_ended", "{ended}"),
 )  # fmt: skip
 _ENDED = {"phone": "disconnect", "employer": "employment_end", "address": "move_out"}
+_LABELS = {c.name: c.level_labels() for c in COMPARISONS}
+"""Level labels per comparison (built once: a batch labels every candidate's fields)."""
 
 
 def _month(value: dt.date | None) -> str:
@@ -97,7 +99,7 @@ def person_match(
 ) -> PersonMatch:
     """A candidate row (levels, codes) as a `PersonMatch` with per-field contributions."""
     contributions = tuple(
-        FieldContribution(c.name, c.level_labels()[row[c.name]], round(weights[c.name], 3))
+        FieldContribution(c.name, _LABELS[c.name][row[c.name]], round(weights[c.name], 3))
         for c in COMPARISONS
         if row[c.name] >= 0
     )

@@ -3,7 +3,9 @@
 One row per (person, kind, value) with its sources, first/last seen, the number of
 independent sources, their combined reliability (from the source catalog) and the
 superseding signals: an explicit end (disconnect, move-out, termination), a move filing
-away from it, a deed sale (grantor), a later value of the same kind. The catalog gives
+away from it, a deed sale (grantor), a later value of the same kind. `refreshes` lists the
+reports saying until when a source still saw the value (`last_seen` as `day`, days since
+1970-01-01), for the staleness feature of `skiptrace.locate.features`. The catalog gives
 each source's `data_class` and `reliability`; nothing here keys on source names.
 
 The index build (`materialize_evidence`) precomputes the evidence, flags and names of every
@@ -86,6 +88,9 @@ ev AS (
            count(*) FILTER (WHERE NOT ended AND last_seen IS NULL) AS n_open,
            bool_and(ended) AS all_ended,
            bool_or(ended) AS any_ended,
+           list({{'source': source, 'reliability': reliability,
+                  'day': (last_seen - DATE '1970-01-01')::INTEGER}})
+               FILTER (WHERE last_seen IS NOT NULL AND NOT ended) AS refreshes,
            max(end_date) AS end_date,
            bool_or(role = 'old') AS moved_away,
            bool_or(role = 'new') AS moved_to,
@@ -225,6 +230,17 @@ def contact_evidence(
     evidence used `sources`); otherwise they are computed with `sources`."""
     evidence, flags = _select(con, sorted(set(person_ids)), sources, precomputed, PRECOMPUTED[:2])
     return evidence, flags
+
+
+def contact_evidence_only(
+    con: duckdb.DuckDBPyConnection,
+    person_ids: list[str],
+    sources: pa.Table,
+    precomputed: bool = False,
+) -> pa.Table:
+    """The evidence rows of `contact_evidence` without the flags (one select fewer)."""
+    (evidence,) = _select(con, sorted(set(person_ids)), sources, precomputed, PRECOMPUTED[:1])
+    return evidence
 
 
 def person_names(

@@ -1,20 +1,33 @@
 """Contact features and scores: the pure, vectorised kernel over a `contact_evidence` table.
 
 Features are generic (recency against the as-of date, corroboration, catalog reliability,
-supersession, sharing, line type); no feature keys on a source name or file layout.
+supersession, sharing, line type, staleness); no feature keys on a source name or file layout.
+
+Staleness: a source that re-reports what it still holds (a `last_seen` date, e.g. a credit
+header) and has stopped refreshing a value is evidence that the value is out of date, even
+when a source that never verifies it (marketing data) keeps listing it. Each source's usual
+refresh interval is measured on the fitting world (`refresh_intervals`, stored with the
+parameters); a deceased person's values are judged at the date of death.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from skiptrace.locate.params import ContactParams, KindModel
 
 NEVER_YEARS = 30.0
 """Years standing in for 'never' (no such date), the cap of every years-ago feature."""
+DEATH_GRACE_DAYS = 60
+"""Sources keep reporting a deceased person for about this long after the death."""
+MIN_INTERVAL_DAYS = 30.0
+"""Floor of a source's refresh interval (a source refreshing daily is not 30x as telling)."""
 
 
 def _years_ago(column: pa.ChunkedArray, as_of: dt.date) -> np.ndarray:
@@ -32,8 +45,102 @@ def _num(column: pa.ChunkedArray, fill: float = 0.0) -> np.ndarray:
     return np.asarray(column.fill_null(fill).to_numpy(zero_copy_only=False), dtype=float)
 
 
-def contact_features(evidence: pa.Table, as_of: dt.date) -> dict[str, np.ndarray]:
-    """Named feature columns, one value per evidence row."""
+def death_dates(flags: Mapping[str, Mapping[str, Any]]) -> dict[str, dt.date]:
+    """person_id -> date of death, from per-person flags (`deceased`, `deceased_date`)."""
+    return {
+        person: row["deceased_date"]
+        for person, row in flags.items()
+        if row.get("deceased") and row.get("deceased_date") is not None
+    }
+
+
+def _reference_days(
+    persons: np.ndarray, as_of: dt.date, died: Mapping[str, dt.date] | None
+) -> np.ndarray:
+    """Per row: the day (since 1970-01-01) a value's freshness is judged at: the as-of date,
+    or shortly after the person's death."""
+    ref = np.full(len(persons), float(np.datetime64(as_of, "D").astype(int)))
+    if not died or len(persons) == 0:
+        return ref
+    persons = np.asarray(persons, dtype=str)
+    names = np.array(sorted(died), dtype=str)
+    deaths = np.array([np.datetime64(died[p], "D").astype(int) for p in names], dtype=float)
+    at = np.clip(np.searchsorted(names, persons), 0, len(names) - 1)
+    dead = names[at] == persons
+    ref[dead] = np.minimum(ref[dead], deaths[at[dead]] + DEATH_GRACE_DAYS)
+    return ref
+
+
+def _refreshes(evidence: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
+    """(row, source code, reliability, day) of each source's newest refresh of each row's
+    value, and the source names the codes index."""
+    if "refreshes" not in evidence.column_names or evidence.num_rows == 0:
+        empty = np.zeros(0)
+        return empty.astype(int), empty.astype(int), empty, empty, []
+    column = evidence["refreshes"].combine_chunks()
+    flat = pc.list_flatten(column)
+    rows = np.asarray(pc.list_parent_indices(column).to_numpy(), dtype=int)
+    encoded = flat.field("source").fill_null("").dictionary_encode()
+    names = encoded.dictionary.to_pylist()
+    source = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=int)
+    reliability = flat.field("reliability").cast(pa.float64()).fill_null(0.0)
+    reliability = np.asarray(reliability.to_numpy(zero_copy_only=False), dtype=float)
+    day = np.asarray(flat.field("day").cast(pa.float64()).to_numpy(zero_copy_only=False), float)
+    keep = ~np.isnan(day)
+    rows, source, reliability, day = rows[keep], source[keep], reliability[keep], day[keep]
+    order = np.lexsort((-day, source, rows))
+    rows, source, reliability, day = rows[order], source[order], reliability[order], day[order]
+    newest = np.ones(len(rows), bool)
+    newest[1:] = (rows[1:] != rows[:-1]) | (source[1:] != source[:-1])
+    return rows[newest], source[newest], reliability[newest], day[newest], names
+
+
+def refresh_intervals(
+    evidence: pa.Table, as_of: dt.date, died: Mapping[str, dt.date] | None = None
+) -> dict[str, float]:
+    """Each refreshing source's usual interval in days: the median, over the persons it
+    reports, of the age of its newest refresh of any of their values (unsupervised)."""
+    rows, source, _, day, names = _refreshes(evidence)
+    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
+    age = _reference_days(persons, as_of, died)[rows] - day
+    out: dict[str, float] = {}
+    for code in np.unique(source):
+        mask = source == code
+        _, person = np.unique(persons[rows[mask]], return_inverse=True)
+        newest = np.full(person.max() + 1, np.inf)
+        np.minimum.at(newest, person, age[mask])
+        out[str(names[code])] = float(max(np.median(newest), MIN_INTERVAL_DAYS))
+    return out
+
+
+def refresh_staleness(
+    evidence: pa.Table,
+    as_of: dt.date,
+    intervals: Mapping[str, float],
+    died: Mapping[str, dt.date] | None = None,
+) -> np.ndarray:
+    """Per row: the largest, over the sources refreshing the value with a known interval,
+    of reliability x log(1 + days since its last refresh / its interval); 0 when none."""
+    rows, source, reliability, day, names = _refreshes(evidence)
+    stale = np.zeros(evidence.num_rows)
+    if len(rows) == 0:
+        return stale
+    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
+    interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
+    known = ~np.isnan(interval)
+    age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
+    np.maximum.at(stale, rows[known], reliability[known] * np.log1p(age[known] / interval[known]))
+    return stale
+
+
+def contact_features(
+    evidence: pa.Table,
+    as_of: dt.date,
+    intervals: Mapping[str, float] | None = None,
+    died: Mapping[str, dt.date] | None = None,
+) -> dict[str, np.ndarray]:
+    """Named feature columns, one value per evidence row (`intervals`: each refreshing
+    source's refresh interval; `died`: person_id -> date of death)."""
     seen = _years_ago(evidence["last_seen"], as_of)
     active = _years_ago(evidence["last_active"], as_of)
     first = _years_ago(evidence["first_seen"], as_of)
@@ -71,6 +178,7 @@ def contact_features(evidence: pa.Table, as_of: dt.date) -> dict[str, np.ndarray
         "log_shared": np.log(np.maximum(_num(evidence["n_persons"], 1.0), 1.0)),
         "mobile": (line_type == "mobile").astype(float),
         "landline": (line_type == "landline").astype(float),
+        "refresh_staleness": refresh_staleness(evidence, as_of, intervals or {}, died),
     }
 
 
@@ -87,7 +195,10 @@ def uncalibrated_scores(
     """The logistic probability of `rows`; for exclusive kinds, shared per person with a
     'none of these' outcome of weight 1."""
     x = feature_matrix(features, model.features, rows)
-    log_odds = np.clip(np.asarray(model.beta[0]) + x @ np.asarray(model.beta[1:]), -50, 50)
+    # a row-wise sum, not `x @ beta`: BLAS may round a row differently with the number of
+    # rows, and a lookup must score exactly as the same person in a batch
+    weighted = (x * np.asarray(model.beta[1:])).sum(axis=1) if len(rows) else np.zeros(0)
+    log_odds = np.clip(np.asarray(model.beta[0]) + weighted, -50, 50)
     if not model.exclusive:
         return 1.0 / (1.0 + np.exp(-log_odds))
     _, group = np.unique(persons[rows], return_inverse=True)
@@ -103,9 +214,15 @@ def top_of_person(persons: np.ndarray, p: np.ndarray) -> np.ndarray:
     return p >= best[group]
 
 
-def contact_scores(evidence: pa.Table, as_of: dt.date, params: ContactParams) -> np.ndarray:
-    """Calibrated probability that each contact is current (phones: reaches the person)."""
-    features = contact_features(evidence, as_of)
+def contact_scores(
+    evidence: pa.Table,
+    as_of: dt.date,
+    params: ContactParams,
+    died: Mapping[str, dt.date] | None = None,
+) -> np.ndarray:
+    """Calibrated probability that each contact is current (phones: reaches the person);
+    `died`: person_id -> date of death (`death_dates`)."""
+    features = contact_features(evidence, as_of, params.refresh_days, died)
     kinds = np.asarray(evidence["kind"].to_numpy(zero_copy_only=False))
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
     scores = np.zeros(len(kinds))

@@ -3,12 +3,14 @@
 Identity: supervised Fellegi-Sunter m/u per comparison level over candidate pairs (m among
 true persons, u among the other candidates: the retrieval keys already blocked them), a
 Platt map of the summed weight, and an isotonic map of the posterior. Contacts: one
-L2-regularised logistic regression per kind (IRLS) plus an isotonic map.
+L2-regularised logistic regression per kind (IRLS) plus an isotonic map; the addresses'
+model also sees how overdue their refreshing sources are (`features.refresh_staleness`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +19,7 @@ from skiptrace.locate.calibration import fit_isotonic, fit_logistic
 from skiptrace.locate.features import (
     contact_features,
     feature_matrix,
+    refresh_intervals,
     top_of_person,
     uncalibrated_scores,
 )
@@ -30,6 +33,7 @@ CONTACT_FEATURES: dict[str, list[str]] = {
         "tenure_years", "log_sources", "log_reports", "reliability", "open_report",
         "all_ended", "any_ended", "later_value", "latest_active", "newest_start",
         "moved_away", "moved_to", "sold", "mailing_only", "po_box", "log_shared",
+        "refresh_staleness",
     ],
     "phone": [
         "years_since_seen", "log_years_since_seen", "person_log_years_since_any",
@@ -81,14 +85,17 @@ def fit_contacts(
     as_of: dt.date,
     is_current: np.ndarray,
     calibration_rows: np.ndarray | None = None,
+    died: Mapping[str, dt.date] | None = None,
 ) -> ContactParams:
     """Contact parameters from evidence rows labelled current/not current.
 
     The logistic models use every row; the isotonic maps only `calibration_rows` (a mask,
     e.g. the contacts of debtors placed for collection, whose contacts go stale more often
-    than the population's), when given.
+    than the population's), when given. The sources' refresh intervals are measured on the
+    same evidence (`died`: person_id -> date of death, as at lookup time).
     """
-    features = contact_features(evidence, as_of)
+    intervals = refresh_intervals(evidence, as_of, died)
+    features = contact_features(evidence, as_of, intervals, died)
     kinds = np.asarray(evidence["kind"].to_numpy(zero_copy_only=False))
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
     is_current = np.asarray(is_current, dtype=float)
@@ -111,4 +118,4 @@ def fit_contacts(
             setattr(model, xs, knots.tolist())
             setattr(model, ys, values.tolist())
         models[kind] = model
-    return ContactParams(models)
+    return ContactParams(models, intervals)

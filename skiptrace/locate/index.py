@@ -9,6 +9,7 @@
 - `contact_evidence`, `person_flags`, `person_names`: every person's contact evidence, flags
   and names, precomputed (`skiptrace.locate.evidence`).
 - ART indexes on the columns single lookups select by (`LOOKUP_INDEXES`).
+- `person_packed_v1`: what a single lookup reads of a person, one JSON string (`packed`).
 - `person_index_meta`: the index version, a fingerprint of the resolution it was built from
   (a re-resolve or re-ingest makes it stale: it is rebuilt on next open) and the source
   reliabilities its evidence used.
@@ -26,6 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from skiptrace.locate.evidence import materialize_evidence
+from skiptrace.locate.packed import build_packed
 from skiptrace.locate.tables import (
     CONTACT_EVIDENCE,
     CONTACT_LINKS,
@@ -34,11 +36,12 @@ from skiptrace.locate.tables import (
     PERSON_FLAGS,
     PERSON_KEYS,
     PERSON_NAMES,
+    PERSON_PACKED,
     PERSON_VALUES,
 )
 from skiptrace.resolve.records import _DERIVED_SQL as records_derived_sql
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 """Bumped whenever the index tables change; an older index is rebuilt on first use."""
 HOT_KEY_LIMIT = 200
 
@@ -57,7 +60,7 @@ KEY_KINDS: dict[str, tuple[str, ...]] = {
 """Key kind -> the columns whose values (all non-empty) form the key."""
 LOOKUP_INDEXES = (
     (PERSON_VALUES, "person_id"), (PERSON_KEYS, "key"), (CONTACT_EVIDENCE, "person_id"),
-    (PERSON_FLAGS, "person_id"), (PERSON_NAMES, "person_id"),
+    (PERSON_FLAGS, "person_id"), (PERSON_NAMES, "person_id"), (PERSON_PACKED, "person_id"),
 )  # fmt: skip
 """(table, column) ART indexes: a single lookup selects by short IN lists of these columns,
 which DuckDB 1.5 otherwise answers by scanning most of the table (zone maps are not used
@@ -128,13 +131,17 @@ def index_state(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> str:
 
 def has_lookup_indexes(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether every `LOOKUP_INDEXES` index exists (an index built by an older version may
-    lack them: `create_lookup_indexes` adds them in seconds, no rebuild needed)."""
+    lack them, or the packed table: `create_lookup_indexes` adds them, no rebuild needed)."""
     names = {r[0] for r in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
     return all(_index_name(t, c) in names for t, c in LOOKUP_INDEXES)
 
 
 def create_lookup_indexes(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the missing `LOOKUP_INDEXES` (a table rebuild drops its indexes)."""
+    """Create the packed table when missing, and the missing `LOOKUP_INDEXES` (a table
+    rebuild drops its indexes)."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if PERSON_PACKED not in tables:
+        build_packed(con)
     for table, column in LOOKUP_INDEXES:
         con.execute(f"CREATE INDEX IF NOT EXISTS {_index_name(table, column)} ON {table}({column})")
 
@@ -180,6 +187,7 @@ def build_person_index(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> dic
         """
     )
     materialize_evidence(con, sources)
+    build_packed(con)
     create_lookup_indexes(con)
     con.execute(
         f"CREATE OR REPLACE TABLE {INDEX_META} AS SELECT ?::INTEGER AS version, "

@@ -1,9 +1,12 @@
 """The locate engine's entry point: `Locator(store).lookup(query)` and `.locate_many(queries)`.
 
-A lookup is a batch of one, so both paths give identical scores. Stages: query table ->
-candidate levels (SQL over the person index) -> identity confidence (NumPy kernel) ->
-status (hit / multiple / no_hit, with the `min_confidence` wrong-party guard) -> contact
-evidence of hit persons (SQL) -> contact confidence (NumPy kernel) x identity confidence.
+Stages: query table -> candidate levels (SQL over the person index) -> identity confidence
+(NumPy kernel) -> status (hit / multiple / no_hit, with the `min_confidence` wrong-party
+guard) -> contact evidence of hit persons (SQL) -> contact confidence (NumPy kernel) x
+identity confidence. A single lookup computes the same candidate levels without planning
+SQL (`matching.single_candidates`: one key select, one `person_packed` select, the
+comparisons in Python) and takes the hit's evidence from the packed row: identical answers
+(tests/test_locate_speed_pairwise.py), a fraction of the latency.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -24,11 +28,12 @@ from skiptrace.ingest.catalog import Catalog
 from skiptrace.locate.assemble import group_contacts, locate_result, person_match
 from skiptrace.locate.evidence import (
     contact_evidence,
+    contact_evidence_only,
     person_names,
     source_table,
     store_as_of,
 )
-from skiptrace.locate.features import contact_scores
+from skiptrace.locate.features import contact_scores, death_dates
 from skiptrace.locate.index import (
     build_person_index,
     create_lookup_indexes,
@@ -36,13 +41,18 @@ from skiptrace.locate.index import (
     index_state,
 )
 from skiptrace.locate.matching import (
+    LEVEL_COLUMNS,
+    PAIRWISE,
+    SingleCandidates,
     candidate_levels,
     check_identity_params,
     field_weights,
     identity_scores,
+    single_candidates,
 )
+from skiptrace.locate.packed import PackedReader
 from skiptrace.locate.params import load_contacts, load_identity
-from skiptrace.locate.query_table import query_table
+from skiptrace.locate.query_table import query_row, query_table
 from skiptrace.locate.results import (
     DEFAULT_MIN_CONFIDENCE,
     AccountQuery,
@@ -93,6 +103,8 @@ class Locator:
         if source_gate is not None:
             source_gate(self.con)
         self.as_of = as_of or store_as_of(self.con)
+        self._names: dict[str, list[str]] = {}
+        self.packed = PackedReader(self.con) if self.precomputed else None
 
     def _open(self, store: str | Path) -> duckdb.DuckDBPyConnection:
         """Open read-only; (re)build the person index first when missing or stale, or add
@@ -146,18 +158,28 @@ class Locator:
         return results
 
     def person_names(self, person_ids: Sequence[str]) -> dict[str, list[str]]:
-        """person_id -> every name reported for the person, most frequent first (AKAs)."""
+        """person_id -> every name reported for the person, most frequent first (AKAs);
+        the last single lookup's candidates are answered without a query."""
+        if self._names.keys() >= set(person_ids):
+            return {p: self._names[p] for p in person_ids if p in self._names}
         return person_names(self.con, list(person_ids), self.sources, self.precomputed)
 
     def _chunk(self, queries: list[AccountQuery]) -> list[LocateResult]:
-        levels = candidate_levels(self.con, query_table(queries))
-        qid = np.asarray(levels["qid"], dtype=np.int64)
-        weights = field_weights(levels, self.identity)
+        single = None
+        if len(queries) == 1 and PAIRWISE:
+            single = single_candidates(self.con, query_row(queries[0]), self.packed)
+            rows, names = single.rows, single.names
+            columns: Any = {name: [r[name] for r in rows] for name in LEVEL_COLUMNS}
+            self._names = names
+        else:
+            columns = candidate_levels(self.con, query_table(queries))
+            rows = columns.to_pylist()
+            names = self.person_names(sorted({r["person_id"] for r in rows}))
+        qid = np.asarray(columns["qid"], dtype=np.int64)
+        weights = field_weights(columns, self.identity)
         total = np.sum(list(weights.values()), axis=0) if weights else np.zeros(len(qid))
         confidence = identity_scores(qid, np.asarray(total, dtype=float), self.identity)
-        order = np.lexsort((np.asarray(levels["person_id"]), -confidence, qid))
-        rows = levels.to_pylist()
-        names = self.person_names(sorted({r["person_id"] for r in rows}))
+        order = np.lexsort((np.asarray(columns["person_id"]), -confidence, qid))
         by_query: dict[int, list[PersonMatch]] = {}
         for i in order.tolist():
             row = rows[i]
@@ -167,7 +189,7 @@ class Locator:
             by_query.setdefault(row["qid"], []).append(match)
         statuses = {q: self._status(c) for q, c in by_query.items()}
         hits = [c[0].person_id for q, c in by_query.items() if statuses[q] == "hit"]
-        contacts, flags = self._contacts(hits)
+        contacts, flags = self._contacts(hits, single)
         results = []
         for q, query in enumerate(queries):
             candidates = tuple(c for c in by_query.get(q, []) if c.identity_confidence > 0.001)
@@ -189,11 +211,22 @@ class Locator:
         plausible = sum(c.identity_confidence >= AMBIGUITY_FLOOR for c in candidates)
         return "multiple" if plausible >= 2 else "no_hit"
 
-    def _contacts(self, hits: list[str]) -> tuple[dict, dict]:
-        """Contact points per hit person (confidence that each is current) and flags."""
+    def _contacts(
+        self, hits: list[str], single: SingleCandidates | None = None
+    ) -> tuple[dict, dict]:
+        """Contact points per hit person (confidence that each is current) and flags; a
+        single lookup's flags (and packed evidence) come with its candidates."""
         if not hits:
             return {}, {}
-        evidence, flag_table = contact_evidence(self.con, hits, self.sources, self.precomputed)
-        scores = contact_scores(evidence, self.as_of, self.contact_params)
-        flags = {row["person_id"]: row for row in flag_table.to_pylist()}
+        if single is None:
+            evidence, flag_table = contact_evidence(self.con, hits, self.sources, self.precomputed)
+            flags = {row["person_id"]: row for row in flag_table.to_pylist()}
+        else:
+            (person,) = hits
+            flags = {person: single.flags[person]}
+            if single.packed is not None and self.packed and self.packed.has_evidence:
+                evidence = self.packed.evidence(person, single.packed[person])
+            else:
+                evidence = contact_evidence_only(self.con, hits, self.sources, self.precomputed)
+        scores = contact_scores(evidence, self.as_of, self.contact_params, death_dates(flags))
         return group_contacts(evidence, scores), flags

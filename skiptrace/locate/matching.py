@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
 from skiptrace.errors import ConfigError
+from skiptrace.locate import pairwise
 from skiptrace.locate.index import DERIVED_SQL, PERSON_KEYS, PERSON_VALUES, keys_sql
+from skiptrace.locate.packed import GROUPS, PackedReader
 from skiptrace.locate.params import IdentityParams
+from skiptrace.locate.tables import probe_sql
 from skiptrace.resolve.comparisons import (
     ADDRESS,
     DOB,
@@ -61,6 +66,17 @@ _CODES: dict[str, tuple[str, str, str]] = {
 """Match code -> (query has it, values agree, person value column): NULL when the query
 lacks the field, else whether any of the person's values agreed."""
 CODE_FIELDS = tuple(_CODES)
+LEVEL_COLUMNS = ("qid", "person_id", *(c.name for c in COMPARISONS))
+"""The candidate-row columns scoring reads."""
+PAIRWISE = pairwise.sql_fingerprint(COMPARISONS, _CODES) == pairwise.SQL_FINGERPRINT
+"""Whether `pairwise` mirrors these comparisons (else single lookups use the SQL path)."""
+_PAIRWISE_COLUMNS = (
+    "person_id", "first_name", "middle_name", "last_name", "suffix", "first_keys",
+    "first_phonetic", "last_phonetic", "dob", "dob_precision", "birth_year", "ssn", "ssn_last4",
+    "addr_key", "addr_number", "addr_street", "addr_street_key", "addr_zip5", "addr_city",
+    "addr_state", "phone", "email_key", "employer_key", "data_class", "event_date",
+    "case_type",
+)  # fmt: skip
 
 
 _LEFT_COLUMN = re.compile(r"\bl\.(\w+)")
@@ -167,6 +183,73 @@ def _row_source(queries: pa.Table) -> tuple[str, list]:
     return f"(SELECT {columns})", [queries[name][0].as_py() for name in queries.column_names]
 
 
+@dataclass(frozen=True, slots=True)
+class SingleCandidates:
+    """One query's candidate rows (as `candidate_levels` returns them, by person), and the
+    candidates' names, flags and (from `person_packed`) decoded packed rows."""
+
+    rows: list[dict[str, Any]]
+    names: dict[str, list[str]]
+    flags: dict[str, dict[str, Any]]
+    packed: dict[str, dict[str, Any]] | None
+
+
+def single_candidates(
+    con: duckdb.DuckDBPyConnection, row: dict[str, Any], reader: PackedReader | None
+) -> SingleCandidates:
+    """One query (a `query_table.query_row`) without a per-query SQL plan: candidates by a
+    bound, ART-probed key select, then their values from `person_packed` via `reader` (one
+    JSON string per person) or, without one, from `person_values` (e.g. gated by a search
+    session); levels and codes by `pairwise`."""
+    query = pairwise.with_derived(row)
+    persons = _top_persons(con, pairwise.query_keys(query))
+    if reader is not None:
+        packed = reader.fetch(persons)
+        groups = {
+            p: {g: [pairwise.with_derived(v) for v in data[g]] for g in GROUPS}
+            for p, data in packed.items()
+        }
+        names = {p: data["names"] for p, data in packed.items()}
+        flags = {p: {"person_id": p, **data["flags"]} for p, data in packed.items()}
+    else:
+        packed = None
+        by_person = _person_rows(con, persons)
+        groups = {p: dict.fromkeys(GROUPS, rows) for p, rows in by_person.items()}
+        names = {p: pairwise.names(rows) for p, rows in by_person.items()}
+        flags = {p: pairwise.flags(p, rows) for p, rows in by_person.items()}
+    query["nicknames"] = pairwise.nicknames(query, (r for g in groups.values() for r in g["name"]))
+    rows = [pairwise.person_levels(query, p, groups[p]) for p in sorted(groups)]
+    return SingleCandidates(rows, names, flags, packed)
+
+
+def _person_rows(
+    con: duckdb.DuckDBPyConnection, persons: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """person_id -> its `person_values` rows (the comparison, name and flag columns)."""
+    if not persons:
+        return {}
+    select = f"SELECT {', '.join(_PAIRWISE_COLUMNS)} FROM {PERSON_VALUES}"
+    cursor = con.execute(probe_sql(select, "person_id", len(persons)), persons)
+    by_person: dict[str, list[dict[str, Any]]] = {}
+    for values in cursor.fetchall():
+        by_person.setdefault(values[0], []).append(
+            pairwise.with_derived(dict(zip(_PAIRWISE_COLUMNS, values, strict=True)))
+        )
+    return by_person
+
+
+def _top_persons(con: duckdb.DuckDBPyConnection, keys: set[tuple[str, str]]) -> list[str]:
+    """The `MAX_CANDIDATES` persons sharing the most of `keys`, ranked as the batch SQL
+    ranks them (ties: by person id)."""
+    if not keys:
+        return []
+    values = sorted({key for _, key in keys})
+    select = f"SELECT kind, key, person_id FROM {PERSON_KEYS}"
+    rows = con.execute(probe_sql(select, "key", len(values)), values).fetchall()
+    shared = Counter(person for kind, key, person in rows if (kind, key) in keys)
+    return sorted(shared, key=lambda person: (-shared[person], person))[:MAX_CANDIDATES]
+
+
 def _single_candidates(con: duckdb.DuckDBPyConnection, source: str, row: list) -> list[str]:
     """The `MAX_CANDIDATES` persons sharing the most retrieval keys with the one query of
     the subquery `source` (bound to `row`), ranked as the batch SQL ranks them (ties: by
@@ -176,16 +259,7 @@ def _single_candidates(con: duckdb.DuckDBPyConnection, source: str, row: list) -
         f"SELECT DISTINCT kind, key FROM ({keys_sql('lq', 'qid', phone_list=True)})",
         row,
     ).fetchall()
-    if not keys:
-        return []
-    marks = ", ".join("?" * len(keys))
-    rows = con.execute(
-        f"SELECT kind, key, person_id FROM {PERSON_KEYS} WHERE key IN ({marks})",
-        [key for _, key in keys],
-    ).fetchall()
-    wanted = set(keys)
-    shared = Counter(person for kind, key, person in rows if (kind, key) in wanted)
-    return sorted(shared, key=lambda person: (-shared[person], person))[:MAX_CANDIDATES]
+    return _top_persons(con, set(keys))
 
 
 def check_identity_params(params: IdentityParams) -> None:

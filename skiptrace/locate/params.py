@@ -3,7 +3,8 @@
 `IdentityParams`: m/u per comparison level (Fellegi-Sunter), the Platt map of the summed
 weight, and the isotonic calibration of the posterior. `ContactParams`: one logistic model
 per contact kind over the generic features of `skiptrace.locate.features`, plus an isotonic
-calibration. Both are refitted by `bench/locate_fit.py`.
+calibration, and the sources' refresh intervals that the staleness feature needs. Both are
+refitted by `bench/locate_fit.py`.
 """
 
 from __future__ import annotations
@@ -73,9 +74,12 @@ class KindModel:
 
 @dataclass(slots=True)
 class ContactParams:
-    """One `KindModel` per contact kind."""
+    """One `KindModel` per contact kind, and each refreshing source's usual refresh
+    interval in days (`features.refresh_intervals`; a source without one adds no
+    staleness evidence)."""
 
     kinds: dict[str, KindModel]
+    refresh_days: dict[str, float] = field(default_factory=dict)
 
 
 def _path(name: str, directory: str | Path | None) -> Path:
@@ -105,8 +109,11 @@ def load_contacts(directory: str | Path | None = None) -> ContactParams:
     """Contact-ranking parameters from `directory` (default: the packaged ones)."""
     data = _read(_path(CONTACTS_FILE, directory))
     try:
-        return ContactParams({k: KindModel(**v) for k, v in data["kinds"].items()})
-    except (KeyError, TypeError) as exc:
+        return ContactParams(
+            {k: KindModel(**v) for k, v in data["kinds"].items()},
+            {str(k): float(v) for k, v in data.get("refresh_days", {}).items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"contact parameters are malformed: {exc}") from None
 
 

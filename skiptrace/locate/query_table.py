@@ -24,7 +24,8 @@ def _ok(value: Any) -> Any:
     return value if value is not None and value.ok else None
 
 
-def _row(query: AccountQuery) -> dict[str, Any]:
+def query_row(query: AccountQuery) -> dict[str, Any]:
+    """One query's comparison columns: a row of `query_table` without its `qid`."""
     name, dob, ssn = _ok(query.name), _ok(query.dob), _ok(query.ssn)
     addr, email, employer = _ok(query.address), _ok(query.email), _ok(query.employer)
     row: dict[str, Any] = {
@@ -58,7 +59,7 @@ def _row(query: AccountQuery) -> dict[str, Any]:
 
 def query_table(queries: list[AccountQuery]) -> pa.Table:
     """The queries as an Arrow table: `qid` plus the comparison columns."""
-    rows = [_row(q) for q in queries]
+    rows = [query_row(q) for q in queries]
     columns: dict[str, pa.Array] = {"qid": pa.array(range(len(rows)), pa.int64())}
     for column in _STRING_COLUMNS:
         columns[column] = pa.array([r[column] for r in rows], pa.string())
