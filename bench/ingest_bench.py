@@ -5,8 +5,11 @@ Usage:
 
 Ingests WORLD_DIR/sources into a fresh store (deleted first), then re-ingests it to time
 the no-op path. Prints one JSON object. ``peak_rss_tree_mib`` is the largest sum of resident
-set sizes over this process and its workers (sampled each second); ``cpu_seconds`` the CPU
-time of that tree during the first ingest (wall time suffers when other work shares the CPUs).
+set sizes over this process and its workers (sampled each second; pages the forked workers
+share are counted once per process), ``peak_pss_tree_mib`` the same with shared pages split
+between their users (the honest total), ``peak_rss_largest_mib`` the largest single process;
+``cpu_seconds`` the CPU time of that tree during the first ingest (wall time suffers when
+other work shares the CPUs); load averages are sampled at the start and the end.
 """
 
 from __future__ import annotations
@@ -42,20 +45,31 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _sample(pid: int) -> tuple[int, float]:
-    """(resident bytes, CPU seconds incl. reaped children) summed over the process tree."""
-    rss, cpu = 0, 0.0
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes (shared pages split between their users)."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _sample(pid: int) -> tuple[int, float, int, int]:
+    """(RSS bytes, CPU seconds incl. reaped children, PSS bytes, largest RSS) over the tree."""
+    rss, cpu, pss, largest = 0, 0.0, 0, 0
     for p in _tree(pid):
         try:
-            rss += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * resource.getpagesize()
+            own = int(Path(f"/proc/{p}/statm").read_text().split()[1]) * resource.getpagesize()
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             cpu += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+            pss += _pss(p)
         except OSError:
             continue
-    return rss, cpu
+        rss += own
+        largest = max(largest, own)
+    return rss, cpu, pss, largest
 
 
-def _sampler(samples: list[tuple[int, float]], stop: threading.Event) -> None:
+def _sampler(samples: list[tuple[int, float, int, int]], stop: threading.Event) -> None:
     """Sample the process tree every second (Linux /proc)."""
     while not stop.wait(1.0):
         samples.append(_sample(os.getpid()))
@@ -73,14 +87,16 @@ def main() -> None:
         Path(f"{args.store}{suffix}").unlink(missing_ok=True)
     sources = args.world / "sources"
     size = sum(p.stat().st_size for p in sources.rglob("*") if p.is_file())
-    samples: list[tuple[int, float]] = []
+    samples: list[tuple[int, float, int, int]] = []
+    load_start = os.getloadavg()
     stop = threading.Event()
     sampler = threading.Thread(target=_sampler, args=(samples, stop), daemon=True)
     sampler.start()
     start = time.perf_counter()
     summary = ingest_paths([sources], args.catalog, args.store, workers=args.workers)
     elapsed = time.perf_counter() - start
-    cpu = max((c for _, c in samples), default=0.0)
+    cpu = max((s[1] for s in samples), default=0.0)
+    load_end = os.getloadavg()
     again_start = time.perf_counter()
     again = ingest_paths([sources], args.catalog, args.store, workers=args.workers)
     again_elapsed = time.perf_counter() - again_start
@@ -106,7 +122,11 @@ def main() -> None:
         "reingest_unchanged": all(f.status == "unchanged" for f in again.files),
         "cpu_seconds": round(cpu),
         "peak_rss_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-        "peak_rss_tree_mib": max((r for r, _ in samples), default=0) // (1024 * 1024),
+        "peak_rss_tree_mib": max((s[0] for s in samples), default=0) // (1024 * 1024),
+        "peak_pss_tree_mib": max((s[2] for s in samples), default=0) // (1024 * 1024),
+        "peak_rss_largest_mib": max((s[3] for s in samples), default=0) // (1024 * 1024),
+        "load_average_start": [round(x, 2) for x in load_start],
+        "load_average_end": [round(x, 2) for x in load_end],
         "store_mib": args.store.stat().st_size // (1024 * 1024),
         "python": sys.version.split()[0],
         "duckdb": duckdb.__version__,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -9,6 +10,8 @@ import pytest
 
 from skiptrace.errors import InputError
 from skiptrace.ingest import ingest_paths, open_store
+from skiptrace.ingest.catalog import FileSpec
+from skiptrace.ingest.readers import Chunk, read_chunks
 
 HEADER = """name = "{name}"
 data_class = "{data_class}"
@@ -282,4 +285,62 @@ def test_one_bad_party_name_is_a_field_reject(catalog: Path, tmp_path: Path) -> 
     (result,) = ingest_paths([path], catalog, store).files
     assert (result.rows_read, result.rows_ingested, result.observations) == (1, 1, 2)
     assert dict(result.field_problems) == {"name:encoding_error": 1}
+    assert_accounting(store)
+
+
+def _one_row_chunks(fail_after: int | None = None) -> Callable[..., Iterator[Chunk]]:
+    """A read_chunks replacement yielding one-row chunks, raising after ``fail_after``."""
+
+    def read(path: Path, spec: FileSpec, needed: tuple[str, ...]) -> Iterator[Chunk]:
+        for n, chunk in enumerate(read_chunks(path, spec, needed, chunk_rows=1)):
+            if n == fail_after:
+                raise InputError("disk went away", file=str(path), row=n + 1)
+            yield chunk
+
+    return read
+
+
+def test_sliced_commits_give_the_same_store(
+    catalog: Path, world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_paths([world], catalog, tmp_path / "one.duckdb")
+    monkeypatch.setattr("skiptrace.ingest.ingest.COMMIT_ROWS", 1)
+    monkeypatch.setattr("skiptrace.ingest.ingest.read_chunks", _one_row_chunks())
+    ingest_paths([world], catalog, tmp_path / "sliced.duckdb")
+    one, sliced = snapshot(tmp_path / "one.duckdb"), snapshot(tmp_path / "sliced.duckdb")
+    for table in ("observations", "contacts", "rejects"):
+        assert sliced[table] == one[table]
+    assert_accounting(tmp_path / "sliced.duckdb")
+
+
+def test_failure_after_committed_slices_changes_nothing(
+    catalog: Path, world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "s.duckdb"
+    ingest_paths([world], catalog, store)
+    before = snapshot(store)
+    bureau = world / "bureau_1.csv"
+    bureau.write_text(BUREAU + BUREAU.splitlines()[1] + "\n", encoding="utf-8")
+    monkeypatch.setattr("skiptrace.ingest.ingest.COMMIT_ROWS", 1)
+    monkeypatch.setattr("skiptrace.ingest.ingest.read_chunks", _one_row_chunks(fail_after=3))
+    summary = ingest_paths([world], catalog, store)
+    assert (summary.files[0].status, summary.files[0].error) == (
+        "error",
+        f"{bureau}, row 4: disk went away",
+    )
+    assert snapshot(store) == before
+
+
+def test_rows_of_an_interrupted_load_are_replaced(
+    catalog: Path, world: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "s.duckdb"
+    ingest_paths([world], catalog, store)
+    before = snapshot(store)
+    con = open_store(store)
+    con.execute("DELETE FROM files WHERE source = 'bureau'")  # slices committed, no files row
+    con.close()
+    summary = ingest_paths([world], catalog, store)
+    assert [f.status for f in summary.files] == ["ingested", "unchanged"]
+    assert snapshot(store)["observations"] == before["observations"]
     assert_accounting(store)

@@ -24,7 +24,12 @@ from skiptrace.normalize import (
     split_parties,
 )
 from skiptrace.normalize.address_fastpath import FAST_TYPES, FAST_UNITS, fast_tag
-from skiptrace.normalize.address_parse import clean_line, slow_parse, standardize
+from skiptrace.normalize.address_parse import (
+    clean_line,
+    slow_parse,
+    standardize,
+    standardize_fast,
+)
 from skiptrace.normalize.addresses import normalize_state, normalize_zip
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -211,7 +216,7 @@ def test_fast_path_agrees_with_usaddress(
     line = clean_line(" ".join(w for w in words if w))
     tagged = fast_tag(line)
     if tagged is not None:
-        assert standardize(tagged) == slow_parse(line)
+        assert standardize_fast(tagged) == standardize(tagged) == slow_parse(line)
 
 
 @SETTINGS

@@ -1,12 +1,15 @@
 """Orchestration: find source files, skip unchanged ones, and load the rest into the store.
 
-Each file is loaded in one transaction: its earlier rows (same source and path, or the same
-content under an older catalog entry) are deleted and its new rows inserted, so re-ingesting
-is a no-op and a changed file replaces its rows. A file that fails leaves the store as it was.
+A file's new rows are written in transactions of about ``COMMIT_ROWS`` rows (so memory does
+not grow with the file); its earlier rows (same source and path) are deleted and its ``files``
+row written in the last one, so re-ingesting is a no-op and a changed file replaces its rows.
+A file that fails leaves the store as it was: its partial rows are deleted again (and rows an
+interrupted run left behind are deleted before the next load of the same content).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -24,14 +27,13 @@ from skiptrace.ingest.observations import ChunkTables, build_tables, file_id_for
 from skiptrace.ingest.readers import Chunk, read_chunks
 from skiptrace.ingest.store import FILE_TABLES, open_store
 from skiptrace.ingest.summary import FileResult, IngestSummary
-from skiptrace.normalize.batch import cached_values, clear_caches
 
 Progress = Callable[[int, int | None], None]
 IN_FLIGHT_PER_WORKER = 2
 """Chunks per worker submitted ahead of the one being inserted (bounds memory)."""
-CACHE_BUDGET = 300_000
-"""Cached distinct values (~1 KiB each) a process keeps before emptying the caches."""
-DUCKDB_MEMORY_LIMIT = "512MB"
+COMMIT_ROWS = 50_000
+"""Source rows per transaction when a file is written in slices."""
+DUCKDB_MEMORY_LIMIT = "256MB"
 """DuckDB's buffer pool while ingesting (it spills to a temp directory beyond this)."""
 PARALLEL_BYTES = 64 * 1024 * 1024
 """Inputs smaller than this are normalized in-process (worker start-up costs seconds)."""
@@ -40,13 +42,10 @@ PARALLEL_BYTES = 64 * 1024 * 1024
 def process_chunk(source: Source, file_id: int, chunk: Chunk) -> ChunkTables:
     """Normalize one chunk and build its store tables (runs in worker processes).
 
-    Workers live for the whole run, so caches carry repeated values across chunks and
-    files; they are emptied when they pass ``CACHE_BUDGET`` to bound memory.
+    Workers live for the whole run, so the normalizers' LRU caches (each bounded) carry
+    repeated values across chunks and files.
     """
-    tables = build_tables(source, file_id, chunk, map_chunk(source, chunk))
-    if cached_values() > CACHE_BUDGET:
-        clear_caches()
-    return tables
+    return build_tables(source, file_id, chunk, map_chunk(source, chunk))
 
 
 def sha256_of(path: Path) -> str:
@@ -108,6 +107,19 @@ def _insert(con: duckdb.DuckDBPyConnection, tables: ChunkTables) -> None:
             con.unregister("_ingest_batch")
 
 
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if any (a failed COMMIT leaves none)."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
+
+
+def _delete(con: duckdb.DuckDBPyConnection, file_ids: list[int]) -> None:
+    """Delete every stored row of these files."""
+    for old_id in file_ids:
+        for table in (*FILE_TABLES, "files"):
+            con.execute(f"DELETE FROM {table} WHERE file_id = ?", [old_id])
+
+
 def _load_file(
     con: duckdb.DuckDBPyConnection,
     source: Source,
@@ -117,23 +129,37 @@ def _load_file(
     advance: Callable[[int], None],
     in_flight: int = IN_FLIGHT_PER_WORKER,
 ) -> None:
-    """Load one file in a transaction (caller has checked it is new or changed)."""
+    """Load one file (caller has checked it is new or changed); see the module docstring.
+
+    Content already stored under an older catalog entry keeps its ``file_id``, so its old
+    and new rows cannot coexist: that (rare) replacement is done in one transaction.
+    """
     resolved = str(path.resolve())
     file_id = file_id_for(source.name, result.sha256)
-    stale = con.execute(
-        "SELECT file_id FROM files WHERE file_id = ? OR (source = ? AND path = ?)",
-        [file_id, source.name, resolved],
-    ).fetchall()
+    stale = [
+        row[0]
+        for row in con.execute(
+            "SELECT file_id FROM files WHERE file_id = ? OR (source = ? AND path = ?)",
+            [file_id, source.name, resolved],
+        ).fetchall()
+    ]
+    sliced = file_id not in stale
     con.execute("BEGIN TRANSACTION")
     try:
-        for (old_id,) in stale:
-            for table in (*FILE_TABLES, "files"):
-                con.execute(f"DELETE FROM {table} WHERE file_id = ?", [old_id])
+        _delete(con, [file_id] if sliced else stale)  # sliced: leftovers of an interrupted run
+        pending = 0
         chunks = read_chunks(path, source.file, source.source_columns)
         for chunk, tables in _chunk_results(source, file_id, chunks, pool, in_flight):
             _insert(con, tables)
             result.add(chunk.rows_read, tables)
             advance(chunk.position)
+            pending += chunk.rows_read
+            if sliced and pending >= COMMIT_ROWS:
+                con.execute("COMMIT")
+                con.execute("BEGIN TRANSACTION")
+                pending = 0
+        if sliced:
+            _delete(con, stale)
         con.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -145,7 +171,10 @@ def _load_file(
         )  # fmt: skip
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
+        if sliced:
+            with contextlib.suppress(duckdb.Error):  # else: removed by the next load
+                _delete(con, [file_id])  # the slices committed so far
         raise
     result.status = "replaced" if stale else "ingested"
 

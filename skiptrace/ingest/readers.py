@@ -25,8 +25,8 @@ from skiptrace.errors import InputError
 from skiptrace.ingest.catalog import FileSpec
 from skiptrace.ingest.redact import scrub
 
-CHUNK_ROWS = 25_000
-"""Rows per chunk: small enough for bounded memory and for two workers to share a file."""
+CHUNK_ROWS = 10_000
+"""Rows per chunk: bounds a worker's transient memory and the chunks in flight in the parent."""
 MAX_VALUE_CHARS = 4096
 """Longer values are blanked with a ``too_long`` problem (no real field is this long)."""
 MAX_FIELD_BYTES = 32 * 1024 * 1024

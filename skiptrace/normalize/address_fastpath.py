@@ -22,6 +22,8 @@ FAST_TYPES = frozenset(
      "PARKWAY", "TRL", "TRAIL"}
 )  # fmt: skip
 FAST_UNITS = frozenset({"APT", "UNIT", "STE", "SUITE", "LOT", "#"})
+MAX_NAME_WORDS = 5
+"""Longest street name taken ('MARTIN LUTHER KING JR'); names are checked word by word."""
 _NUMBER = re.compile(r"[1-9]\d{0,5}")
 _NAME = re.compile(r"[A-Z]{2,}|\d{1,3}(?:ST|ND|RD|TH)")
 _UNIT_ID = re.compile(r"[A-Z0-9]{1,6}")
@@ -31,7 +33,7 @@ _UNSURE = frozenset(
     {"BOX", "PO", "POB", "RR", "HC", "ROUTE", "RTE", "HWY", "HIGHWAY", "COUNTY", "STATE",
      "US", "FM", "SR", "CR", "AND", "AT", "OF", "THE", "CO", "C", "O", "ATTN", "APT", "UNIT",
      "STE", "SUITE", "BLDG", "FL", "FLOOR", "ROOM", "RM", "LOT", "SPC", "TRLR", "DEPT",
-     "STREET", "AVENUE", "ST", "AVE", "OLD", "SAINT", "MOUNT", "MT", "FORT", "FT", "SAN",
+     "STREET", "AVENUE", "ST", "AVE", "SAINT", "MOUNT", "MT", "FORT", "FT", "SAN",
      "SANTA", "LOS", "LAS", "DEL", "DE", "LA", "EL", "CAMINO", "CALLE", "VIA", "RUE"}
 ) | frozenset(DIRECTIONALS) | frozenset(UNIT_DESIGNATORS)  # fmt: skip
 
@@ -62,14 +64,15 @@ def fast_tag(line: str) -> dict[str, str] | None:
     if end - i < 2 or tokens[end - 1] not in FAST_TYPES:
         return None
     name = tokens[i : end - 1]
-    if len(name) > 3 or any(not _NAME.fullmatch(t) or t in _UNSURE for t in name):
+    if len(name) > MAX_NAME_WORDS or any(not _NAME.fullmatch(t) or t in _UNSURE for t in name):
         return None
-    spelled_dir = len(parts.get("StreetNamePreDirectional", "")) > 2
+    predir = parts.get("StreetNamePreDirectional")
+    spelled_dir = predir is not None and len(predir) > 2
     if spelled_dir and any(t in STREET_SUFFIXES for t in name):  # 'SOUTHWEST RIDGE PKWY'
         return None
     spelled_type = STREET_SUFFIXES[tokens[end - 1]] != tokens[end - 1]
-    if spelled_type and name[0][0].isdigit():  # usaddress misreads 'E 1ST ROAD'
-        return None
+    if spelled_type and predir is not None and name[0][0].isdigit():
+        return None  # usaddress misreads 'E 1ST ROAD' (but reads '12 1ST ROAD' right)
     parts["StreetName"] = " ".join(name)
     parts["StreetNamePostType"] = tokens[end - 1]
     if unit_type == "#":

@@ -134,6 +134,26 @@ def standardize(parts: dict[str, str]) -> StreetParts:
     )
 
 
+def standardize_fast(parts: dict[str, str]) -> StreetParts:
+    """`standardize` of the fast tagger's labels, which never include a pre-type, modifier,
+    subaddress or number suffix and always a number, a name and a one-word post-type."""
+    post_type = parts["StreetNamePostType"]
+    unit_type = parts.get("OccupancyType", "")
+    unit_type = UNIT_DESIGNATORS.get(unit_type, unit_type)
+    unit = _unit_value(parts.get("OccupancyIdentifier", ""))
+    if unit and not unit_type and UNIT_DESIGNATORS.get(unit) in UNITS_WITHOUT_NUMBER:
+        unit_type, unit = UNIT_DESIGNATORS[unit], ""  # '123 MAIN ST # REAR'
+    return StreetParts(
+        number=parts["AddressNumber"],
+        predir=DIRECTIONALS.get(parts.get("StreetNamePreDirectional", ""), ""),
+        street=" ".join([ORDINALS.get(w, w) for w in parts["StreetName"].split()]),
+        street_type=STREET_SUFFIXES.get(post_type, post_type),
+        postdir=DIRECTIONALS.get(parts.get("StreetNamePostDirectional", ""), ""),
+        unit_type=unit_type,
+        unit=unit,
+    )
+
+
 def _usaddress_tag(line: str) -> dict[str, str]:
     try:
         tagged, _ = usaddress.tag(line)
@@ -165,7 +185,7 @@ def _box_or_route(line: str) -> StreetParts | None:
     return None
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=50_000)
 def parse_street_line(line: str) -> StreetParts:
     """Parse one clean street line (see `clean_line`), fastest sure path first."""
     if not line:
@@ -176,5 +196,5 @@ def parse_street_line(line: str) -> StreetParts:
     line = _SPELLED_UNIT.sub(lambda m: UNIT_DESIGNATORS[m.group(1)], line)
     tagged = fast_tag(line)
     if tagged is not None:
-        return standardize(tagged)
+        return standardize_fast(tagged)
     return slow_parse(line)

@@ -128,7 +128,8 @@ def split_one_line(text: str) -> tuple[str, str, str, str]:
 
 
 def _unit_key(unit: str) -> str:
-    return _UNIT_KEY.sub("", unit.replace("-", ""))
+    unit = unit.replace("-", "")
+    return _UNIT_KEY.sub("", unit) if unit.startswith("0") else unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ class _Locality:
     timezone: str | None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def locality(city_text: str, state_text: str, zip_text: str) -> _Locality:
     """City, state and ZIP fields standardized, completed from the ZIP and checked."""
     zip5, zip4 = normalize_zip(zip_text)
@@ -164,18 +165,20 @@ def locality(city_text: str, state_text: str, zip_text: str) -> _Locality:
 
 
 def _assemble(raw: str, parts: StreetParts, where: _Locality) -> Address:
-    line = " ".join(p for p in (parts.primary, parts.secondary) if p)
-    street_key = f"{parts.primary}|{where.key}"
-    unit = _unit_key(parts.unit) or (parts.unit_type if parts.unit_type else "")
+    primary, secondary = parts.primary, parts.secondary
+    line = f"{primary} {secondary}" if primary and secondary else primary or secondary
+    street_key = f"{primary}|{where.key}"
+    unit = _unit_key(parts.unit) or parts.unit_type
     error = parts.error
     if error == "empty" and (where.city or where.state or where.zip5):
         error = "no_street"
+    display = where.display
     return Address(
         raw=raw,
         ok=error is None,
         error=error,
-        canonical="" if error else ", ".join(p for p in (line, where.display) if p),
-        key="" if error else (f"{parts.primary} #{unit}|{where.key}" if unit else street_key),
+        canonical="" if error else (f"{line}, {display}" if line and display else line or display),
+        key="" if error else (f"{primary} #{unit}|{where.key}" if unit else street_key),
         number=parts.number,
         predir=parts.predir,
         street=parts.route or parts.street,
@@ -197,7 +200,7 @@ def _assemble(raw: str, parts: StreetParts, where: _Locality) -> Address:
     )
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=20_000)
 def normalize_address(
     raw: str | None = None,
     *,
@@ -216,12 +219,14 @@ def normalize_address(
     raw_text = raw if isinstance(raw, str) else ""
     if raw_text.strip():
         street_text, city_text, state_text, zip_text = split_one_line(raw_text)
-    split = [v if isinstance(v, str) else "" for v in (line1, line2, city, state, zip)]
-    if any(v.strip() for v in split[:2]):
-        street_text = " ".join(v for v in split[:2] if v.strip())
-    city_text = split[2] or city_text
-    state_text = split[3] or state_text
-    zip_text = split[4] or zip_text
-    shown = raw_text or ", ".join(v.strip() for v in split if v.strip())
+    split = [v.strip() if isinstance(v, str) else "" for v in (line1, line2, city, state, zip)]
+    if split[0] and split[1]:
+        street_text = f"{line1} {line2}"
+    elif split[0] or split[1]:
+        street_text = (line1 or "") if split[0] else (line2 or "")
+    city_text = city if isinstance(city, str) and city else city_text
+    state_text = state if isinstance(state, str) and state else state_text
+    zip_text = zip if isinstance(zip, str) and zip else zip_text
+    shown = raw_text or ", ".join(v for v in split if v)
     parts = parse_street_line(clean_line(street_text))
     return _assemble(shown, parts, locality(city_text, state_text, zip_text))

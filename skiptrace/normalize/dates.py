@@ -117,7 +117,7 @@ def normalize_date(
     return _normalize_date(raw, tuple(formats) if formats else None, pivot)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _normalize_date(raw: str | None, formats: tuple[str, ...] | None, pivot: int) -> DateValue:
     text = raw.strip().upper() if isinstance(raw, str) else ""
     raw = raw if isinstance(raw, str) else ""

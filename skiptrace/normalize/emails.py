@@ -47,7 +47,7 @@ def _valid_domain(domain: str) -> bool:
     )
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def normalize_email(raw: str | None) -> Email:
     """Normalize one e-mail address ('mailto:' prefix, '<...>' wrappers and spaces removed)."""
     text = raw if isinstance(raw, str) else ""

@@ -74,7 +74,7 @@ def fold_key(text: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def normalize_employer(raw: str | None) -> Employer:
     """Normalize an employer name; store numbers and legal suffixes do not reach the key."""
     text = raw if isinstance(raw, str) else ""

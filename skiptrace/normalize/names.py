@@ -201,7 +201,7 @@ def parse_tokens(raw: str, tokens: list[str], fmt: str) -> Name:
     return _parse_first_last(raw, [t for t in tokens if t != ","])
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def normalize_name(raw: str | None, fmt: str = "auto") -> Name:
     """Parse one personal name; a multi-party string yields its first person.
 

@@ -103,7 +103,7 @@ def _slow(raw: str, text: str, ext: str) -> Phone:
     return _build(raw, e164, ext, _describe(number))
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=20_000)
 def normalize_phone(raw: str | None) -> Phone:
     """Normalize one phone number (US default region); never raises."""
     if not isinstance(raw, str) or not raw.strip():

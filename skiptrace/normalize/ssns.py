@@ -77,7 +77,7 @@ def _structure_flags(digits: str) -> tuple[str, ...]:
     return tuple(flags)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def normalize_ssn(raw: str | None) -> SSN:
     """Normalize an SSN given as 9 digits (dashed or not) or as the last 4 digits only."""
     text = raw if isinstance(raw, str) else ""
