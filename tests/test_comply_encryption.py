@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -181,8 +182,11 @@ def test_ingest_resolve_lookup_work_on_an_encrypted_store(tmp_path: Path) -> Non
     """The CLI is transparent with a key, refuses without it, and never shows the key."""
     _require_pinned_duckdb()
     sample = ROOT / "data" / "sample" / "sources" / "credit_header.csv"
-    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)[:41]
-    assert lines[1].startswith('"COLLINS, HELEN MELISSA",882775875,')
+    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)[:401]
+    first = next(csv.DictReader(lines))  # the first credit-header row of the sample
+    last, given = (part.split()[0] for part in first["CONSUMER_NAME"].split(", "))
+    ssn = first["SSN"]
+    assert len(ssn) == 9
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "credit_header.csv").write_text("".join(lines), encoding="utf-8")
     store_dir = tmp_path / "store"
@@ -198,12 +202,12 @@ def test_ingest_resolve_lookup_work_on_an_encrypted_store(tmp_path: Path) -> Non
     assert ingested.returncode == 0, ingested.stderr
     resolved = CliRunner().invoke(resolve, ["--store", str(store)], env=env)
     assert resolved.exit_code == 0, resolved.output
-    search = ["--store", str(store), "--first", "HELEN", "--last", "COLLINS", "--ssn",
-              "882775875", "--purpose", "glba:consumer_transaction", "--operator", "t1",
+    search = ["--store", str(store), "--first", given, "--last", last, "--ssn",
+              ssn, "--purpose", "glba:consumer_transaction", "--operator", "t1",
               "--audit-log", str(tmp_path / "audit.jsonl")]  # fmt: skip
     found = CliRunner().invoke(lookup, search, env=env)
     assert found.exit_code == 0 and "status: hit" in found.output, found.output
-    _assert_no_plaintext(store_dir, "882775875", "COLLINS")
+    _assert_no_plaintext(store_dir, ssn, last)
 
     no_key = subprocess.run(
         [*cli, "lookup", *search], capture_output=True, text=True, check=False,
