@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from skiptrace.cli.progress import RateBar
+from skiptrace.cli.run_summary import echo_outputs, resumed_note
 from skiptrace.cli.search_options import search_options, search_request
 from skiptrace.locate.locator import DEFAULT_MIN_CONFIDENCE
 
@@ -103,11 +104,8 @@ def batch(
     finally:
         bar.close()
     seconds = time.monotonic() - started
-    counts = ", ".join(f"{k} {v:,}" for k, v in summary.manifest["counts"].items()) or "none"
-    click.echo(f"{summary.input_rows:,} rows -> {summary.output_path} ({counts})")
-    click.echo(f"long file {summary.long_path}; manifest {summary.manifest_path}")
+    echo_outputs(summary)
     for source, why in summary.manifest["compliance"]["sources_withheld"].items():
         click.echo(f"withheld: {source} ({why})")
     rate = summary.input_rows / seconds if seconds > 0 else 0.0
-    resumed = f"; {summary.resumed_blocks} block(s) resumed" if summary.resumed_blocks else ""
-    click.echo(f"{seconds:.1f} s, {rate:,.0f} rows/s{resumed}")
+    click.echo(f"{seconds:.1f} s, {rate:,.0f} rows/s{resumed_note(summary)}")

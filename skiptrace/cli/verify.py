@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from skiptrace.cli.progress import RateBar
+from skiptrace.cli.run_summary import echo_outputs, resumed_note
 from skiptrace.cli.search_options import search_options, search_request
 
 _FIELDS = (
@@ -108,8 +109,5 @@ def verify(
     finally:
         bar.close()
     seconds = time.monotonic() - started
-    counts = ", ".join(f"{k} {v:,}" for k, v in summary.manifest["counts"].items()) or "none"
-    click.echo(f"{summary.input_rows:,} rows -> {summary.output_path} ({counts})")
-    click.echo(f"long file {summary.long_path}; manifest {summary.manifest_path}")
-    resumed = f"; {summary.resumed_blocks} block(s) resumed" if summary.resumed_blocks else ""
-    click.echo(f"{seconds:.1f} s{resumed}")
+    echo_outputs(summary)
+    click.echo(f"{seconds:.1f} s{resumed_note(summary)}")
