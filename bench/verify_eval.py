@@ -1,6 +1,6 @@
 """Evaluate the packaged verify model on a simulated *eval* world (a seed not used to fit).
 
-    python3 bench/verify_eval.py WORLD_DIR STORE
+    python3 bench/verify_eval.py WORLD_DIR STORE [--params RISK_JSON]
 
 Reports ROC AUC of risk_score, recall per tampering type and false-positive rate on genuine
 applications at the documented default threshold, and calibration (ECE, reliability table).
@@ -41,8 +41,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("world", type=Path)
     parser.add_argument("store", type=Path)
+    parser.add_argument("--params", type=Path, help="a risk.json (default: the packaged one)")
     args = parser.parse_args()
-    params = load_params()
+    params = load_params(args.params)
     started = time.perf_counter()
     with gated_verifier(args.store, params) as verifier:
         labelled = screen_world(args.world, verifier)

@@ -24,7 +24,7 @@ from skiptrace.verify.features import (
 )
 from skiptrace.verify.inputs import VERIFY_POLICY, read_applications
 from skiptrace.verify.model import fit_params, load_params, risk_scores, save_params
-from skiptrace.verify.reasons import input_reasons
+from skiptrace.verify.reasons import input_reasons, reason_evidence
 from skiptrace.verify.results import VerifyResult
 from skiptrace.verify.velocity import VelocityIndex
 
@@ -171,7 +171,8 @@ def _evidence(rows: list[dict[str, object]]):
         "other_addr_first_seen": None, "subj_addr_last_seen": old, "subj_first_seen": old,
         "subj_sources": 5, "subj_employer_ok": True, "employer_last_seen": old,
         "phone_others": 0, "phone_coresidents": 0, "phone_namesakes": 0, "subj_phone_ok": True,
-        "subj_other_phone_seen": None,
+        "subj_other_phone_seen": None, "subj_employers": 1, "subj_years": 1,
+        "subj_year_ok": True,
     }  # fmt: skip
     merged = [base | r for r in rows]
     return pa.table({k: [r[k] for r in merged] for k in base})
@@ -185,6 +186,7 @@ def test_graded_evidence_needs_the_stronger_fact() -> None:
     rows = [
         unknown_addr,  # unassociated address, applicant last reported elsewhere long ago
         unknown_addr | {"subj_addr_last_seen": recent},  # ... reported elsewhere recently
+        unknown_addr | {"subj_addr_last_seen": dt.date(2026, 9, 10)},  # ... three weeks ago
         other_employer | {"employer_last_seen": dt.date(2025, 1, 1)},  # 1.7 years ago
         other_employer | {"employer_last_seen": recent},
     ]
@@ -192,10 +194,11 @@ def test_graded_evidence_needs_the_stronger_fact() -> None:
     velocity = [{"ssn": 0, "phone": 0, "address": 0}] * len(rows)
     x, _ = feature_matrix(_evidence(rows), queries, np.ones(len(rows), bool), velocity, as_of)
     col = {name: x[:, j] for j, name in enumerate(FEATURE_NAMES)}
-    assert list(col["address_unknown"]) == [1, 1, 0, 0]
-    assert list(col["address_current_elsewhere"]) == [0, 1, 0, 0]
-    assert list(col["employer_not_associated"]) == [0, 0, 1, 1]
-    assert list(col["employer_current_elsewhere"]) == [0, 0, 0, 1]
+    assert list(col["address_unknown"]) == [1, 1, 1, 0, 0]
+    assert list(col["address_current_elsewhere"]) == [0, 1, 1, 0, 0]
+    assert list(col["address_elsewhere_60d"]) == [0, 0, 1, 0, 0]
+    assert list(col["employer_not_associated"]) == [0, 0, 0, 1, 1]
+    assert list(col["employer_current_elsewhere"]) == [0, 0, 0, 0, 1]
     # Boston address, 617 phone: no conjunction with a phone elsewhere fires
     assert col["address_unknown_phone_elsewhere"].sum() == 0 and col["phone_unknown_far"].sum() == 0
 
@@ -232,3 +235,45 @@ def test_recent_employer_elsewhere_is_graded_by_age() -> None:
     assert list(col["employer_not_associated"]) == [1, 1, 1]
     assert list(col["employer_current_elsewhere"]) == [0, 1, 1]
     assert list(col["employer_elsewhere_180d"]) == [0, 0, 1]
+
+
+def test_no_employer_on_file_is_told_apart_from_old_employers() -> None:
+    as_of = dt.date(2026, 10, 1)
+    rows = [
+        {"subj_employer_ok": False, "subj_employers": 0, "employer_last_seen": None},
+        {"subj_employer_ok": False, "subj_employers": 2},  # old employers only (2010)
+        {"subj_employer_ok": False, "employer_last_seen": dt.date(2026, 6, 1)},  # recent
+        {"subj_employers": 0, "employer_last_seen": None},  # given employer agrees (ok)
+    ]
+    queries = [_query()[0]] * len(rows)
+    velocity = [{"ssn": 0, "phone": 0, "address": 0}] * len(rows)
+    x, _ = feature_matrix(_evidence(rows), queries, np.ones(len(rows), bool), velocity, as_of)
+    col = {name: x[:, j] for j, name in enumerate(FEATURE_NAMES)}
+    assert list(col["employer_unverifiable"]) == [1, 1, 0, 0]
+    assert list(col["employer_none_on_file"]) == [1, 0, 0, 0]
+    assert list(col["employer_not_associated"]) == [0, 0, 1, 0]
+
+
+def test_year_of_birth_only_on_file_is_checked_when_no_full_dob_is() -> None:
+    as_of = dt.date(2026, 10, 1)
+    rows = [
+        {"subj_dobs": 0, "subj_dob_ok": False, "subj_year_ok": False},  # voter year differs
+        {"subj_dobs": 0, "subj_dob_ok": False, "subj_year_ok": True},  # year agrees
+        {"subj_dobs": 0, "subj_dob_ok": False, "subj_years": 0, "subj_year_ok": False},
+        {"subj_dob_ok": False, "subj_year_ok": False},  # full DOB on file: DOB check only
+    ]
+    queries = [_query()[0]] * len(rows)
+    velocity = [{"ssn": 0, "phone": 0, "address": 0}] * len(rows)
+    x, _ = feature_matrix(_evidence(rows), queries, np.ones(len(rows), bool), velocity, as_of)
+    col = {name: x[:, j] for j, name in enumerate(FEATURE_NAMES)}
+    assert list(col["dob_year_mismatch"]) == [1, 0, 0, 0]
+    assert list(col["dob_mismatch"]) == [0, 0, 0, 1]
+
+
+def test_new_checks_explain_themselves_without_a_full_dob() -> None:
+    query = _query()[0]
+    row = {"subj_addr_last_seen": dt.date(2026, 9, 10), "subj_birth_years": [1972, 1973]}
+    assert "2026-09-10" in reason_evidence("address_elsewhere_60d", query, row)
+    assert "no employer was ever reported" in reason_evidence("employer_none_on_file", query, row)
+    text = reason_evidence("dob_year_mismatch", query, row)
+    assert "1980" in text and "1972, 1973" in text and "02-03" not in text

@@ -1,10 +1,11 @@
 """Verification evidence in SQL: what the store says about each application's elements.
 
 One row per application (`qid`) with facts about (a) every resolved person holding the
-application's SSN, (b) the matched person (the *subject*: name, DOB, SSNs, addresses,
-phones, employers on file), and (c) other persons linked to the application's phone, told
-apart into household members (shared an address with the subject), namesakes (reported under
-the applicant's own name: an unmerged record of the applicant) and other identities.
+application's SSN, (b) the matched person (the *subject*: name, DOB and years of birth, SSNs,
+addresses, phones, employers on file), and (c) other persons linked to the application's
+phone, told apart into household members (shared an address with the subject), namesakes
+(reported under the applicant's own name: an unmerged record of the applicant) and other
+identities.
 Only sources in `vf_sources` (the caller's permitted sources) are read. Nothing here
 scores: `skiptrace.verify.model` turns the columns into features.
 """
@@ -21,6 +22,9 @@ STREET_KEY = r"regexp_replace({col}, ' #[^|]*\|', '|')"
 LAST_SIMILARITY = 0.9
 EMPLOYER_SIMILARITY = 0.9
 ADDRESS_SIMILARITY = 0.9
+YEAR_SLACK = 1
+"""A year of birth on file within this many years of the given one agrees (year-only sources
+such as voter rolls are approximate)."""
 
 _DOB_NEAR = """(v.dob_precision = 'day' AND a.dob IS NOT NULL AND year(v.dob) = year(a.dob) AND (
     v.dob = a.dob
@@ -76,6 +80,11 @@ subj AS (
            count(*) FILTER (WHERE v.dob_precision = 'day') AS subj_dobs,
            coalesce(bool_or({_DOB_NEAR}), false) AS subj_dob_ok,
            min(year(v.dob)) FILTER (WHERE v.dob_precision = 'day') AS subj_dob_year,
+           count(v.birth_year) AS subj_years,
+           coalesce(bool_or(abs(v.birth_year - year(a.dob)) <= {YEAR_SLACK}), false)
+               AS subj_year_ok,
+           list(DISTINCT v.birth_year ORDER BY v.birth_year)
+               FILTER (WHERE v.birth_year IS NOT NULL) AS subj_birth_years,
            coalesce(bool_or(list_has_any(v.first_keys, a.first_keys)), false) AS subj_first_ok,
            coalesce(bool_or({_LAST_OK}), false) AS subj_last_ok,
            coalesce(bool_or(v.addr_state = a.addr_state), false) AS subj_state_seen,

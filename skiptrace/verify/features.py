@@ -35,6 +35,9 @@ CURRENT_EMPLOYER_DAYS = 365
 employer stronger evidence (the applicant works elsewhere now)."""
 RECENT_EMPLOYER_DAYS = 180
 """A second, stronger recency grade: another employer reported within this many days."""
+LATEST_ADDRESS_DAYS = 60
+"""A third grade for an unassociated address: the applicant was reported at another address
+within this many days (most sources report with a lag of weeks to months)."""
 OWN_PHONE_DAYS = 365
 """A phone on file for nobody is stronger evidence when another phone of the applicant was
 reported within this many days (the applicant has a known phone but gives an unknown one)."""
@@ -91,6 +94,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("employer_current_elsewhere", "EMPLOYER_NOT_ASSOCIATED", "employer"),
     Feature("phone_unknown_own_recent", "PHONE_NOT_ASSOCIATED", "phone"),
     Feature("employer_elsewhere_180d", "EMPLOYER_NOT_ASSOCIATED", "employer"),
+    Feature("employer_none_on_file", "EMPLOYER_NOT_ASSOCIATED", "employer"),
+    Feature("address_elsewhere_60d", "ADDRESS_NOT_ASSOCIATED", "address"),
+    Feature("dob_year_mismatch", "DOB_MISMATCH", "dob"),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 ELEMENTS = ("name", "ssn", "dob", "address", "phone", "employer")
@@ -253,6 +259,15 @@ def feature_matrix(
         & (_days_before(evidence["subj_other_phone_seen"], as_of) < OWN_PHONE_DAYS),
         "employer_elsewhere_180d": columns["employer_not_associated"]
         & (employer_age < RECENT_EMPLOYER_DAYS),
+        "employer_none_on_file": columns["employer_unverifiable"]
+        & (_col(evidence, "subj_employers") == 0),
+        "address_elsewhere_60d": columns["address_not_associated"]
+        & (_days_before(evidence["subj_addr_last_seen"], as_of) < LATEST_ADDRESS_DAYS),
+        "dob_year_mismatch": g["dob"]
+        & subject
+        & (_col(evidence, "subj_dobs") == 0)
+        & (_col(evidence, "subj_years") > 0)
+        & ~(_col(evidence, "subj_year_ok") > 0),
     }
     x = np.column_stack([np.asarray(columns[f], dtype=float) for f in FEATURE_NAMES])
     return x.reshape(n, len(FEATURES)), given

@@ -148,6 +148,15 @@ _TEXT: dict[str, Callable[[AccountQuery, Row], str]] = {
         f"another employer of the applicant was reported in the last six months "
         f"({_date(r.get('employer_last_seen'))})"
     ),
+    "employer_none_on_file": lambda q, r: "no employer was ever reported for the applicant",
+    "address_elsewhere_60d": lambda q, r: (
+        f"a source reported the applicant at another address in the last two months "
+        f"({_date(r.get('subj_addr_last_seen'))})"
+    ),
+    "dob_year_mismatch": lambda q, r: (
+        f"year of birth given {q.dob.year if q.dob else '?'}; only years of birth on file: "
+        + ", ".join(str(y) for y in r.get("subj_birth_years") or [])
+    ),
     "velocity_ssn": lambda q, r: f"{_n(r.get('velocity_ssn'))} other identities used this SSN",
     "velocity_phone": lambda q, r: (
         f"{_n(r.get('velocity_phone'))} other identities used this phone"
