@@ -18,6 +18,8 @@ from skiptrace.batch.queries import QueryPolicy, build_query
 from skiptrace.cli.lookup import lookup
 from skiptrace.errors import ConfigError
 from skiptrace.ingest import ingest_paths
+from skiptrace.ingest.catalog import load_catalog
+from skiptrace.locate.evidence import PRECOMPUTED, source_table
 from skiptrace.locate.index import LOOKUP_INDEXES, has_lookup_indexes, index_state
 from skiptrace.locate.locator import Locator
 from skiptrace.locate.oracle import load_oracle_resolution
@@ -219,3 +221,29 @@ def test_precomputed_evidence_equals_evidence_computed_per_query(world: Path, qu
         stored = locator.locate_many(queries[:60])
         locator.precomputed = False  # as under a source gate: computed from person_values
         assert locator.locate_many(queries[:60]) == stored
+
+
+def _physical_operators(plan: dict | list) -> set[str]:
+    nodes = plan if isinstance(plan, list) else [plan]
+    names: set[str] = set()
+    for node in nodes:
+        names.add(node.get("name", ""))
+        names |= _physical_operators(node.get("children", []))
+    return names
+
+
+def test_evidence_sql_plans_only_hash_joins(world: Path, results) -> None:
+    """A join condition the planner cannot hash (e.g. a constant on the preserved side of a
+    LEFT JOIN) runs as a nested loop: quadratic, an index build of hours at 100k persons."""
+    con = duckdb.connect(str(world / "store.duckdb"), read_only=True)
+    try:
+        con.register("lc_persons", con.sql("SELECT DISTINCT person_id FROM person_values"))
+        con.register("lc_sources", source_table(load_catalog(CATALOG)))
+        for table, sql in PRECOMPUTED:
+            ((_, plan),) = con.execute(f"EXPLAIN (FORMAT JSON) {sql}").fetchall()
+            operators = _physical_operators(json.loads(plan))
+            assert "HASH_JOIN" in operators or table != "contact_evidence"
+            loops = {op for op in operators if "NL_JOIN" in op or "NESTED_LOOP" in op}
+            assert not loops, (table, loops)
+    finally:
+        con.close()

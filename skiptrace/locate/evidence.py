@@ -65,7 +65,7 @@ counted AS (
            split_part(unit_merged, ' ', 1) AS number, split_part(unit_merged, '|', 2) AS zip
     FROM pc1 WHERE kind = 'address' GROUP BY ALL),
 variants AS (
-    SELECT a.person_id, a.k AS from_key, arg_min(b.k, (-b.n, b.k)) AS to_key
+    SELECT a.person_id, 'address' AS kind, a.k AS from_key, arg_min(b.k, (-b.n, b.k)) AS to_key
     FROM counted a JOIN counted b
       ON b.person_id = a.person_id AND b.number = a.number AND b.zip = a.zip AND b.k <> a.k
      AND (b.n > a.n OR (b.n = a.n AND b.k < a.k))
@@ -74,7 +74,7 @@ variants AS (
 pc AS (
     SELECT pc1.*, coalesce(v.to_key, pc1.unit_merged) AS value_key
     FROM pc1 LEFT JOIN variants v
-      ON v.person_id = pc1.person_id AND v.from_key = pc1.unit_merged AND pc1.kind = 'address'),
+      ON v.person_id = pc1.person_id AND v.kind = pc1.kind AND v.from_key = pc1.unit_merged),
 ev AS (
     SELECT person_id, kind, value_key,
            arg_max(display, (raw_key = value_key, seen, display)) AS display,
@@ -88,16 +88,16 @@ ev AS (
            count(*) FILTER (WHERE NOT ended AND last_seen IS NULL) AS n_open,
            bool_and(ended) AS all_ended,
            bool_or(ended) AS any_ended,
-           list({{'source': source, 'reliability': reliability,
-                  'day': (last_seen - DATE '1970-01-01')::INTEGER}})
-               FILTER (WHERE last_seen IS NOT NULL AND NOT ended) AS refreshes,
+           list_sort(list({{'source': source, 'reliability': reliability,
+                            'day': (last_seen - DATE '1970-01-01')::INTEGER}})
+               FILTER (WHERE last_seen IS NOT NULL AND NOT ended)) AS refreshes,
            max(end_date) AS end_date,
            bool_or(role = 'old') AS moved_away,
            bool_or(role = 'new') AS moved_to,
            bool_and(role = 'mailing') AS mailing_only,
            bool_or(party_role IN {SELLER_ROLES}) AS sold,
-           1 - coalesce(exp(sum(ln(1 - least(reliability, 0.999)))
-                   FILTER (WHERE NOT ended)), 1) AS reliability,
+           1 - coalesce(exp(list_sum(list_sort(list(ln(1 - least(reliability, 0.999)))
+                                               FILTER (WHERE NOT ended)))), 1) AS reliability,
            arg_max(line_type, (seen, line_type)) FILTER (WHERE line_type IS NOT NULL)
                AS line_type
     FROM pc WHERE seen IS NOT NULL OR kind <> 'address'
@@ -114,11 +114,11 @@ SELECT ev.*, later.n_later, a.line1, a.city, a.state, a.zip, coalesce(cl.n_perso
        rank() OVER (PARTITION BY ev.person_id, ev.kind
                     ORDER BY ev.first_seen DESC NULLS LAST) AS start_rank
 FROM ev JOIN later USING (person_id, kind, value_key)
-LEFT JOIN (SELECT v.person_id, addr_key, min(addr_line) AS line1, min(addr_city) AS city,
-                  min(addr_state) AS state, min(addr_zip5) AS zip
+LEFT JOIN (SELECT v.person_id, 'address' AS kind, addr_key, min(addr_line) AS line1,
+                  min(addr_city) AS city, min(addr_state) AS state, min(addr_zip5) AS zip
            FROM lc_persons p JOIN {PERSON_VALUES} v ON v.person_id = p.person_id
            WHERE addr_key IS NOT NULL GROUP BY ALL) a
-       ON ev.kind = 'address' AND a.person_id = ev.person_id AND a.addr_key = ev.value_key
+       ON a.person_id = ev.person_id AND a.kind = ev.kind AND a.addr_key = ev.value_key
 LEFT JOIN {CONTACT_LINKS} cl ON cl.kind = ev.kind AND cl.value_key = ev.value_key
 ORDER BY ev.person_id, ev.kind, ev.value_key
 """
