@@ -2,10 +2,11 @@
 
     python bench/locate_fit.py --persons 5000 --seed 101 --root /tmp/worlds [--resolver skiptrace]
 
-writes `skiptrace/locate/fitted/{identity,contacts}.json` (or `--out DIR`). Identity is
-fitted on the world's accounts, as placed and thinned (`degrade`), candidate persons
+writes `skiptrace/locate/fitted/{identity,contacts,top}.json` (or `--out DIR`). Identity
+is fitted on the world's accounts, as placed and thinned (`degrade`), candidate persons
 labelled by the true debtor; contacts on every person's contact evidence, labelled by the
-person's current truth contacts, and calibrated on the contacts of the accounts' debtors.
+person's current truth contacts, and calibrated on the contacts of the accounts' debtors
+(the best address's second stage, `top.json`, on out-of-fold scores).
 """
 
 from __future__ import annotations

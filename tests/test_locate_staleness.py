@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from skiptrace.locate.boost import BoostConfig
 from skiptrace.locate.features import (
     DEATH_GRACE_DAYS,
     contact_features,
@@ -168,7 +169,7 @@ def test_fitting_learns_that_an_overdue_source_means_a_stale_value() -> None:
         rows.append({"person_id": f"p{i}", "refreshes": [_refresh("bureau", 0.85, days)]})
         current.append(not gone if rng.random() < 0.95 else gone)
     evidence = _evidence(rows)
-    params = fit_contacts(evidence, AS_OF, np.array(current))
+    params = fit_contacts(evidence, AS_OF, np.array(current), boost=BoostConfig(rounds=20))
     model = params.kinds["address"]
     assert model.beta[1 + model.features.index("refresh_staleness")] < -1.0
     assert 30.0 <= params.refresh_days["bureau"] <= 120.0

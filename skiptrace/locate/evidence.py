@@ -5,7 +5,8 @@ independent sources, their combined reliability (from the source catalog) and th
 superseding signals: an explicit end (disconnect, move-out, termination), a move filing
 away from it, a deed sale (grantor), a later value of the same kind. `refreshes` lists the
 reports saying until when a source still saw the value (`last_seen` as `day`, days since
-1970-01-01), for the staleness feature of `skiptrace.locate.features`. The catalog gives
+1970-01-01), `ends` the reports that ended it (`day`: the end date, else the report's
+date), for the staleness and end features of `skiptrace.locate.features`. The catalog gives
 each source's `data_class` and `reliability`; nothing here keys on source names.
 
 The index build (`materialize_evidence`) precomputes the evidence, flags and names of every
@@ -91,6 +92,9 @@ ev AS (
            list_sort(list({{'source': source, 'reliability': reliability,
                             'day': (last_seen - DATE '1970-01-01')::INTEGER}})
                FILTER (WHERE last_seen IS NOT NULL AND NOT ended)) AS refreshes,
+           list_sort(list({{'source': source, 'reliability': reliability,
+                            'day': (coalesce(end_date, seen) - DATE '1970-01-01')::INTEGER}})
+               FILTER (WHERE ended)) AS ends,
            max(end_date) AS end_date,
            bool_or(role = 'old') AS moved_away,
            bool_or(role = 'new') AS moved_to,

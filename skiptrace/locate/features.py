@@ -1,7 +1,9 @@
 """Contact features and scores: the pure, vectorised kernel over a `contact_evidence` table.
 
 Features are generic (recency against the as-of date, corroboration, catalog reliability,
-supersession, sharing, line type, staleness); no feature keys on a source name or file layout.
+supersession, sharing, line type, staleness, ends); no feature keys on a source name or file
+layout. An exclusive kind's best-ranked value per person may be re-scored by a second stage
+(`top_scores`: boosted trees over the same evidence), where the evidence interacts.
 
 Staleness: a source that re-reports what it still holds (a `last_seen` date, e.g. a credit
 header) and has stopped refreshing a value is evidence that the value is out of date, even
@@ -20,14 +22,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from skiptrace.locate.params import ContactParams, KindModel
+from skiptrace.locate.params import ContactParams, KindModel, TopModel
 
 NEVER_YEARS = 30.0
 """Years standing in for 'never' (no such date), the cap of every years-ago feature."""
 DEATH_GRACE_DAYS = 60
 """Sources keep reporting a deceased person for about this long after the death."""
+FIRST_STAGE = "first_stage_log_odds"
+"""The second stage's name for a value's first-stage (logistic) log-odds."""
 MIN_INTERVAL_DAYS = 30.0
 """Floor of a source's refresh interval (a source refreshing daily is not 30x as telling)."""
+END_OVERLAP_DAYS = 90
+"""A refresh up to this long after an end does not refute it (sources report with a lag)."""
 
 
 def _years_ago(column: pa.ChunkedArray, as_of: dt.date) -> np.ndarray:
@@ -71,13 +77,15 @@ def _reference_days(
     return ref
 
 
-def _refreshes(evidence: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
-    """(row, source code, reliability, day) of each source's newest refresh of each row's
-    value, and the source names the codes index."""
-    if "refreshes" not in evidence.column_names or evidence.num_rows == 0:
+def _reports(
+    evidence: pa.Table, name: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
+    """(row, source code, reliability, day) of each source's newest report in the list
+    column `name` (`refreshes`, `ends`) of each row, and the source names the codes index."""
+    if name not in evidence.column_names or evidence.num_rows == 0:
         empty = np.zeros(0)
         return empty.astype(int), empty.astype(int), empty, empty, []
-    column = evidence["refreshes"].combine_chunks()
+    column = evidence[name].combine_chunks()
     flat = pc.list_flatten(column)
     rows = np.asarray(pc.list_parent_indices(column).to_numpy(), dtype=int)
     encoded = flat.field("source").fill_null("").dictionary_encode()
@@ -100,7 +108,7 @@ def refresh_intervals(
 ) -> dict[str, float]:
     """Each refreshing source's usual interval in days: the median, over the persons it
     reports, of the age of its newest refresh of any of their values (unsupervised)."""
-    rows, source, _, day, names = _refreshes(evidence)
+    rows, source, _, day, names = _reports(evidence, "refreshes")
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
     age = _reference_days(persons, as_of, died)[rows] - day
     out: dict[str, float] = {}
@@ -121,7 +129,7 @@ def refresh_staleness(
 ) -> np.ndarray:
     """Per row: the largest, over the sources refreshing the value with a known interval,
     of reliability x log(1 + days since its last refresh / its interval); 0 when none."""
-    rows, source, reliability, day, names = _refreshes(evidence)
+    rows, source, reliability, day, names = _reports(evidence, "refreshes")
     stale = np.zeros(evidence.num_rows)
     if len(rows) == 0:
         return stale
@@ -131,6 +139,88 @@ def refresh_staleness(
     age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
     np.maximum.at(stale, rows[known], reliability[known] * np.log1p(age[known] / interval[known]))
     return stale
+
+
+def fastest_refresh_overdue(
+    evidence: pa.Table,
+    as_of: dt.date,
+    intervals: Mapping[str, float],
+    died: Mapping[str, dt.date] | None = None,
+) -> np.ndarray:
+    """Per row: log(1 + days since the last refresh / interval) of the refreshing source
+    with the shortest interval among those refreshing the value (the one whose silence
+    says most); 0 when none."""
+    rows, source, _, day, names = _reports(evidence, "refreshes")
+    out = np.zeros(evidence.num_rows)
+    interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
+    known = ~np.isnan(interval)
+    if not known.any():
+        return out
+    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
+    age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
+    rows, interval, age = rows[known], interval[known], age[known]
+    order = np.lexsort((interval, rows))
+    first = np.ones(len(order), bool)
+    first[1:] = rows[order][1:] != rows[order][:-1]
+    chosen = order[first]
+    out[rows[chosen]] = np.log1p(age[chosen] / interval[chosen])
+    return out
+
+
+def end_evidence(
+    evidence: pa.Table, as_of: dt.date, died: Mapping[str, dt.date] | None = None
+) -> dict[str, np.ndarray]:
+    """Per row, from the reports that ended the value (a disconnect, a move-out, an
+    inactive registration): the combined reliability of the sources ending it, the years
+    since the latest end, and whether that end is the last word (no source refreshed the
+    value more than `END_OVERLAP_DAYS` after it)."""
+    n = evidence.num_rows
+    rows, _, reliability, day, _ = _reports(evidence, "ends")
+    kept = np.ones(n)
+    np.multiply.at(kept, rows, 1.0 - np.minimum(reliability, 0.999))
+    last_end = np.full(n, np.nan)
+    np.fmax.at(last_end, rows, day)
+    refreshed, _, _, refresh_day, _ = _reports(evidence, "refreshes")
+    last_refresh = np.full(n, np.nan)
+    np.fmax.at(last_refresh, refreshed, refresh_day)
+    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
+    years = (_reference_days(persons, as_of, died) - last_end) / 365.25
+    ended = ~np.isnan(last_end)
+    last_word = ended & ~(last_refresh > last_end + END_OVERLAP_DAYS)
+    return {
+        "end_reliability": 1.0 - kept,
+        "years_since_end": np.clip(np.nan_to_num(years, nan=NEVER_YEARS), 0.0, NEVER_YEARS),
+        "end_last_word": last_word.astype(float),
+    }
+
+
+def person_silence(
+    evidence: pa.Table,
+    as_of: dt.date,
+    intervals: Mapping[str, float],
+    died: Mapping[str, dt.date] | None = None,
+) -> np.ndarray:
+    """Per row: how overdue the person's refreshing sources are about the person as a whole
+    (the largest reliability x log(1 + days since the source's newest refresh of any of
+    the person's values / its interval)); 0 when no refreshing source reports them."""
+    rows, source, reliability, day, names = _reports(evidence, "refreshes")
+    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
+    out = np.zeros(evidence.num_rows)
+    if len(rows) == 0:
+        return out
+    _, group = np.unique(persons, return_inverse=True)
+    interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
+    known = ~np.isnan(interval)
+    age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
+    value = reliability[known] * np.log1p(age[known] / interval[known])
+    pair = (group[rows] * (len(names) + 1) + source)[known]
+    # each (person, source) counts with its newest refresh of any value: the smallest value
+    order = np.lexsort((value, pair))
+    first = np.ones(len(order), bool)
+    first[1:] = pair[order][1:] != pair[order][:-1]
+    silence = np.zeros(group.max() + 1)
+    np.maximum.at(silence, pair[order][first] // (len(names) + 1), value[order][first])
+    return silence[group]
 
 
 def contact_features(
@@ -179,6 +269,9 @@ def contact_features(
         "mobile": (line_type == "mobile").astype(float),
         "landline": (line_type == "landline").astype(float),
         "refresh_staleness": refresh_staleness(evidence, as_of, intervals or {}, died),
+        "person_silence": person_silence(evidence, as_of, intervals or {}, died),
+        "fastest_overdue": fastest_refresh_overdue(evidence, as_of, intervals or {}, died),
+        **end_evidence(evidence, as_of, died),
     }
 
 
@@ -214,6 +307,27 @@ def top_of_person(persons: np.ndarray, p: np.ndarray) -> np.ndarray:
     return p >= best[group]
 
 
+def top_matrix(
+    features: dict[str, np.ndarray], rows: np.ndarray, first: np.ndarray, names: list[str]
+) -> np.ndarray:
+    """The second stage's (len(rows), len(names)) inputs: the named features at `rows`,
+    `FIRST_STAGE` being the log-odds of the first-stage probabilities `first`."""
+    p = np.clip(first, 1e-9, 1 - 1e-9)
+    return np.column_stack(
+        [np.log(p / (1 - p)) if name == FIRST_STAGE else features[name][rows] for name in names]
+    )
+
+
+def top_scores(
+    features: dict[str, np.ndarray], rows: np.ndarray, first: np.ndarray, model: TopModel
+) -> np.ndarray:
+    """Calibrated probability that each of `rows` (persons' best-ranked values, with
+    first-stage probabilities `first`) is current, by the second-stage `model`."""
+    x = top_matrix(features, rows, first, model.features)
+    log_odds = np.clip(model.log_odds(x), -50, 50)
+    return model.calibrate(1.0 / (1.0 + np.exp(-log_odds)))
+
+
 def contact_scores(
     evidence: pa.Table,
     as_of: dt.date,
@@ -231,6 +345,8 @@ def contact_scores(
         if len(rows) == 0:
             continue
         p = uncalibrated_scores(features, persons, rows, model)
-        p = model.calibrate(p, top_of_person(persons[rows], p))
-        scores[rows] = p
+        top = top_of_person(persons[rows], p)
+        scores[rows] = model.calibrate(p, top)
+        if kind in params.top and top.any():
+            scores[rows[top]] = top_scores(features, rows[top], p[top], params.top[kind])
     return scores

@@ -5,6 +5,8 @@ true persons, u among the other candidates: the retrieval keys already blocked t
 Platt map of the summed weight, and an isotonic map of the posterior. Contacts: one
 L2-regularised logistic regression per kind (IRLS) plus an isotonic map; the addresses'
 model also sees how overdue their refreshing sources are (`features.refresh_staleness`).
+Each person's best-ranked address is then re-scored by boosted trees over the same
+evidence plus the person's silence and the reports that ended it (`fit_top`).
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ from collections.abc import Mapping
 import numpy as np
 import pyarrow as pa
 
-from skiptrace.locate.calibration import fit_isotonic, fit_logistic
+from skiptrace.locate.boost import BoostConfig, fit_trees
+from skiptrace.locate.calibration import fit_isotonic, fit_logistic, sigmoid
 from skiptrace.locate.features import (
+    FIRST_STAGE,
     contact_features,
     feature_matrix,
     refresh_intervals,
+    top_matrix,
     top_of_person,
     uncalibrated_scores,
 )
 from skiptrace.locate.matching import COMPARISONS, field_weights, identity_scores
-from skiptrace.locate.params import ContactParams, IdentityParams, KindModel
+from skiptrace.locate.params import ContactParams, IdentityParams, KindModel, TopModel
 
 CONTACT_FEATURES: dict[str, list[str]] = {
     "address": [
@@ -55,6 +60,13 @@ CONTACT_FEATURES: dict[str, list[str]] = {
 """Features of each kind's model (generic: see `skiptrace.locate.features`)."""
 EXCLUSIVE_KINDS = frozenset({"address", "employer"})
 """Kinds with at most one current value per person (phones and e-mails may have several)."""
+TOP_FEATURES: dict[str, list[str]] = {
+    "address": [FIRST_STAGE, *CONTACT_FEATURES["address"], "person_silence",
+                "fastest_overdue", "end_reliability", "years_since_end", "end_last_word"],
+}  # fmt: skip
+"""Kinds whose best-ranked value per person is re-scored by a second stage, its features."""
+CALIBRATION_FOLDS = 4
+"""The second stage's isotonic map is fitted to scores from trees that did not see the row."""
 
 
 def fit_identity(levels: pa.Table, is_match: np.ndarray, smoothing: float = 1.0) -> IdentityParams:
@@ -86,8 +98,10 @@ def fit_contacts(
     is_current: np.ndarray,
     calibration_rows: np.ndarray | None = None,
     died: Mapping[str, dt.date] | None = None,
+    boost: BoostConfig | None = None,
 ) -> ContactParams:
-    """Contact parameters from evidence rows labelled current/not current.
+    """Contact parameters from evidence rows labelled current/not current (`boost`: the
+    second stage's settings, default `BoostConfig()`).
 
     The logistic models use every row; the isotonic maps only `calibration_rows` (a mask,
     e.g. the contacts of debtors placed for collection, whose contacts go stale more often
@@ -101,6 +115,7 @@ def fit_contacts(
     is_current = np.asarray(is_current, dtype=float)
     calibrate = np.ones(len(kinds), bool) if calibration_rows is None else calibration_rows
     models: dict[str, KindModel] = {}
+    tops: dict[str, TopModel] = {}
     for kind, names in CONTACT_FEATURES.items():
         rows = np.flatnonzero(kinds == kind)
         if len(rows) < 20 or is_current[rows].min() == is_current[rows].max():
@@ -118,4 +133,34 @@ def fit_contacts(
             setattr(model, xs, knots.tolist())
             setattr(model, ys, values.tolist())
         models[kind] = model
-    return ContactParams(models, intervals)
+        if kind in TOP_FEATURES:
+            tops[kind] = fit_top(features, rows[top], p[top], y[top], used[top], kind, boost)
+    return ContactParams(models, intervals, tops)
+
+
+def fit_top(
+    features: dict[str, np.ndarray],
+    rows: np.ndarray,
+    first: np.ndarray,
+    is_current: np.ndarray,
+    calibrate: np.ndarray,
+    kind: str,
+    config: BoostConfig | None = None,
+) -> TopModel:
+    """The second stage of `kind` from its persons' best-ranked `rows` (first-stage
+    probabilities `first`): boosted trees on every row; the isotonic map on `calibrate`,
+    fitted to out-of-fold scores (trees score their own training rows too confidently)."""
+    model = TopModel(TOP_FEATURES[kind], 0.0, [])
+    x = top_matrix(features, rows, first, model.features)
+    model.base, model.trees = fit_trees(x, is_current, config)
+    if calibrate.sum() < 20:
+        return model
+    fold = np.random.default_rng(0).permutation(len(rows)) % CALIBRATION_FOLDS
+    raw = np.zeros(len(rows))
+    for k in range(CALIBRATION_FOLDS):
+        held = fold == k
+        part = TopModel(model.features, *fit_trees(x[~held], is_current[~held], config))
+        raw[held] = sigmoid(part.log_odds(x[held]))
+    knots, values = fit_isotonic(raw[calibrate], is_current[calibrate])
+    model.iso_x, model.iso_y = knots.tolist(), values.tolist()
+    return model

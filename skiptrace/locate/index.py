@@ -41,7 +41,7 @@ from skiptrace.locate.tables import (
 )
 from skiptrace.resolve.records import _DERIVED_SQL as records_derived_sql
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 """Bumped whenever the index tables change; an older index is rebuilt on first use."""
 HOT_KEY_LIMIT = 200
 

@@ -3,8 +3,9 @@
 `IdentityParams`: m/u per comparison level (Fellegi-Sunter), the Platt map of the summed
 weight, and the isotonic calibration of the posterior. `ContactParams`: one logistic model
 per contact kind over the generic features of `skiptrace.locate.features`, plus an isotonic
-calibration, and the sources' refresh intervals that the staleness feature needs. Both are
-refitted by `bench/locate_fit.py`.
+calibration, the sources' refresh intervals that the staleness feature needs, and the
+second stage that re-scores a person's best address (`TopModel`). Both are refitted by
+`bench/locate_fit.py`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from skiptrace.errors import ConfigError
+from skiptrace.locate.boost import Forest, pack_trees, tree_log_odds
 from skiptrace.locate.calibration import apply_isotonic
 
 FITTED_DIR = Path(__file__).resolve().parent / "fitted"
 IDENTITY_FILE = "identity.json"
 CONTACTS_FILE = "contacts.json"
+TOP_FILE = "top.json"
+"""The second-stage models (`ContactParams.top`), kept apart and compact: they are long."""
 
 
 @dataclass(slots=True)
@@ -73,13 +77,41 @@ class KindModel:
 
 
 @dataclass(slots=True)
+class TopModel:
+    """Second stage of an exclusive kind: boosted trees (`skiptrace.locate.boost`) that
+    re-score each person's best-ranked value from its first-stage log-odds and `features`,
+    and an isotonic map of their probability."""
+
+    features: list[str]
+    base: float
+    trees: list[dict[str, list]]
+    iso_x: list[float] = field(default_factory=list)
+    iso_y: list[float] = field(default_factory=list)
+    forest: Forest | None = field(default=None, repr=False, compare=False)
+    """The trees packed for evaluation (built on first use; never saved)."""
+
+    def log_odds(self, x: np.ndarray) -> np.ndarray:
+        """The trees' log-odds at the rows of `x` (columns: `features`)."""
+        if self.forest is None:
+            self.forest = pack_trees(self.trees)
+        return tree_log_odds(self.base, self.forest, x)
+
+    def calibrate(self, p: np.ndarray) -> np.ndarray:
+        """The fitted isotonic map (identity when none was fitted)."""
+        if not self.iso_x:
+            return p
+        return apply_isotonic(np.asarray(self.iso_x), np.asarray(self.iso_y), p)
+
+
+@dataclass(slots=True)
 class ContactParams:
-    """One `KindModel` per contact kind, and each refreshing source's usual refresh
-    interval in days (`features.refresh_intervals`; a source without one adds no
-    staleness evidence)."""
+    """One `KindModel` per contact kind, each refreshing source's usual refresh interval
+    in days (`features.refresh_intervals`; a source without one adds no staleness
+    evidence), and the second-stage `TopModel` of a kind's best value, if fitted."""
 
     kinds: dict[str, KindModel]
     refresh_days: dict[str, float] = field(default_factory=dict)
+    top: dict[str, TopModel] = field(default_factory=dict)
 
 
 def _path(name: str, directory: str | Path | None) -> Path:
@@ -108,10 +140,13 @@ def load_identity(directory: str | Path | None = None) -> IdentityParams:
 def load_contacts(directory: str | Path | None = None) -> ContactParams:
     """Contact-ranking parameters from `directory` (default: the packaged ones)."""
     data = _read(_path(CONTACTS_FILE, directory))
+    top_path = _path(TOP_FILE, directory)
+    top = _read(top_path) if top_path.exists() else {}
     try:
         return ContactParams(
             {k: KindModel(**v) for k, v in data["kinds"].items()},
             {str(k): float(v) for k, v in data.get("refresh_days", {}).items()},
+            {k: TopModel(**v) for k, v in top.items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"contact parameters are malformed: {exc}") from None
@@ -124,4 +159,12 @@ def save_params(
     target = Path(directory) if directory else FITTED_DIR
     target.mkdir(parents=True, exist_ok=True)
     (target / IDENTITY_FILE).write_text(json.dumps(asdict(identity), indent=1, sort_keys=True))
-    (target / CONTACTS_FILE).write_text(json.dumps(asdict(contacts), indent=1, sort_keys=True))
+    data = asdict(contacts)
+    top = data.pop("top")
+    for model in top.values():
+        del model["forest"]
+    (target / CONTACTS_FILE).write_text(json.dumps(data, indent=1, sort_keys=True))
+    if top:
+        (target / TOP_FILE).write_text(json.dumps(top, sort_keys=True, separators=(",", ":")))
+    else:
+        (target / TOP_FILE).unlink(missing_ok=True)
