@@ -19,10 +19,17 @@ from skiptrace.cli.lookup import lookup
 from skiptrace.errors import ConfigError
 from skiptrace.ingest import ingest_paths
 from skiptrace.ingest.catalog import load_catalog
+from skiptrace.locate import tables as locate_tables
 from skiptrace.locate.evidence import PRECOMPUTED, source_table
-from skiptrace.locate.index import LOOKUP_INDEXES, has_lookup_indexes, index_state
+from skiptrace.locate.index import (
+    LOOKUP_INDEXES,
+    build_person_index,
+    has_lookup_indexes,
+    index_state,
+)
 from skiptrace.locate.locator import Locator
 from skiptrace.locate.oracle import load_oracle_resolution
+from skiptrace.locate.tables import PERSON_PACKED
 from skiptrace.simulate import WorldConfig, simulate_world
 
 pytestmark = pytest.mark.slow
@@ -247,3 +254,27 @@ def test_evidence_sql_plans_only_hash_joins(world: Path, results) -> None:
             assert not loops, (table, loops)
     finally:
         con.close()
+
+
+def test_index_built_in_person_batches_equals_one_batch(
+    tmp_path: Path, world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches bound the build's memory; they must not change a row or the row order."""
+    tables = (*(table for table, _ in PRECOMPUTED), PERSON_PACKED)
+    with Locator(world / "store.duckdb"):  # the index, built in one batch
+        pass
+    store = tmp_path / "batched.duckdb"
+    shutil.copy(world / "store.duckdb", store)
+    sources = source_table(load_catalog(CATALOG))
+    monkeypatch.setattr(locate_tables, "INDEX_BATCH_PERSONS", 37)
+    con = duckdb.connect(str(store))
+    whole = duckdb.connect(str(world / "store.duckdb"), read_only=True)
+    try:
+        build_person_index(con, sources)
+        assert len(list(locate_tables.person_batches(con))) > 5
+        for table in tables:
+            batched = con.execute(f"SELECT * FROM {table}").fetchall()
+            assert batched == whole.execute(f"SELECT * FROM {table}").fetchall(), table
+    finally:
+        con.close()
+        whole.close()

@@ -28,6 +28,8 @@ from skiptrace.locate.tables import (
     PERSON_FLAGS,
     PERSON_NAMES,
     PERSON_VALUES,
+    batch_head,
+    person_batches,
 )
 
 DEFAULT_RELIABILITY = 0.8
@@ -174,13 +176,14 @@ def store_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
 
 
 def materialize_evidence(con: duckdb.DuckDBPyConnection, sources: pa.Table) -> None:
-    """(Re)create the `PRECOMPUTED` tables for every person of the index."""
-    persons = con.sql(f"SELECT DISTINCT person_id FROM {PERSON_VALUES}").to_arrow_table()
-    con.register("lc_persons", persons)
+    """(Re)create the `PRECOMPUTED` tables for every person of the index, one batch of
+    persons per statement (`tables.person_batches`)."""
     con.register("lc_sources", sources)
     try:
-        for table, sql in PRECOMPUTED:
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
+        for i, persons in enumerate(person_batches(con)):
+            con.register("lc_persons", persons)
+            for table, sql in PRECOMPUTED:
+                con.execute(f"{batch_head(table, i)} {sql}")
     finally:
         con.unregister("lc_persons")
         con.unregister("lc_sources")

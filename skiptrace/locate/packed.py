@@ -24,6 +24,8 @@ from skiptrace.locate.tables import (
     PERSON_NAMES,
     PERSON_PACKED,
     PERSON_VALUES,
+    batch_head,
+    person_batches,
     probe_sql,
 )
 
@@ -76,18 +78,19 @@ def _evidence_sql(schema: pa.Schema) -> str | None:
 
 
 def build_packed(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create `person_packed` from the index tables (after `materialize_evidence`)."""
+    """(Re)create `person_packed` from the index tables (after `materialize_evidence`),
+    one batch of persons per statement (`tables.person_batches`)."""
     groups = ", ".join(
-        f"to_json(list(DISTINCT json_array({', '.join(cols)}))) AS {g}"
+        f"to_json(list_sort(list(DISTINCT json_array({', '.join(cols)})))) AS {g}"
         for g, cols in GROUPS.items()
     )
     row = _evidence_sql(_evidence_schema(con)) or "NULL"
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE {PERSON_PACKED} AS
-        WITH g AS (SELECT person_id, {groups} FROM {PERSON_VALUES} GROUP BY person_id),
+    sql = f"""
+        WITH g AS (SELECT person_id, {groups} FROM {PERSON_VALUES}
+                   SEMI JOIN lc_persons USING (person_id) GROUP BY person_id),
         e AS (SELECT person_id, string_agg({row}, ',' ORDER BY kind, value_key) AS rows
-              FROM {CONTACT_EVIDENCE} GROUP BY person_id)
+              FROM {CONTACT_EVIDENCE} SEMI JOIN lc_persons USING (person_id)
+              GROUP BY person_id)
         SELECT g.person_id, json_object(
             {", ".join(f"'{g}', g.{g}" for g in GROUPS)},
             'names', n.names, 'flags', json_array(f.deceased, f.deceased_date, f.bankruptcy),
@@ -97,7 +100,12 @@ def build_packed(con: duckdb.DuckDBPyConnection) -> None:
         LEFT JOIN e USING (person_id)
         ORDER BY g.person_id
         """
-    )
+    try:
+        for i, persons in enumerate(person_batches(con)):
+            con.register("lc_persons", persons)
+            con.execute(f"{batch_head(PERSON_PACKED, i)} {sql}")
+    finally:
+        con.unregister("lc_persons")
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -1,4 +1,10 @@
-"""Names of the person-index tables that locate keeps in a resolved store (see `index`)."""
+"""Names of the person-index tables that locate keeps in a resolved store (see `index`),
+and the person batches the index is built in."""
+
+from collections.abc import Iterator
+
+import duckdb
+import pyarrow as pa
 
 PERSON_VALUES = "person_values"
 PERSON_KEYS = "person_keys"
@@ -23,3 +29,24 @@ def probe_sql(select: str, column: str, n: int) -> str:
     UNION ALL of index-probed IN lists of at most `PROBE_LIST` values (distinct values)."""
     sizes = [min(PROBE_LIST, n - i) for i in range(0, n, PROBE_LIST)]
     return " UNION ALL ".join(f"{select} WHERE {column} IN ({', '.join('?' * k)})" for k in sizes)
+
+
+INDEX_BATCH_PERSONS = 100_000
+"""Persons per statement when building the per-person index tables: the evidence
+aggregates hold one batch's rows in memory (all 1M persons at once ran out of an 8 GB
+DuckDB memory limit)."""
+
+
+def person_batches(con: duckdb.DuckDBPyConnection) -> Iterator[pa.Table]:
+    """The indexed persons (`person_id`, sorted) in slices of `INDEX_BATCH_PERSONS`; one
+    empty slice when there are none. Tables built batch after batch stay sorted."""
+    persons = con.sql(
+        f"SELECT DISTINCT person_id FROM {PERSON_VALUES} ORDER BY person_id"
+    ).to_arrow_table()
+    for start in range(0, max(len(persons), 1), INDEX_BATCH_PERSONS):
+        yield persons.slice(start, INDEX_BATCH_PERSONS)
+
+
+def batch_head(table: str, batch: int) -> str:
+    """The statement head writing batch number `batch` (from 0) of `table`."""
+    return f"CREATE OR REPLACE TABLE {table} AS" if batch == 0 else f"INSERT INTO {table}"
