@@ -6,6 +6,12 @@ serials) so the distinct ratio per column matches a large world, then rows are d
 the distinct pool. Usage:
 
     python bench/normalize_bench.py [--rows 300000] [--sample data/sample] [--seed 7]
+
+With ``--world DIR`` it instead times every distinct normalizer call that ingesting that
+simulated world's sources makes (CPU time per kind, each distinct value once, reference
+tables warm), which is what ingest pays per distinct value:
+
+    python bench/normalize_bench.py --world /path/to/world [--catalog sources]
 """
 
 from __future__ import annotations
@@ -19,8 +25,29 @@ import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from skiptrace.normalize import addresses, dates, emails, employers, names, phones, ssns
+from skiptrace.ingest.catalog import ADDRESS_FIELDS, DATE_FIELDS, FieldSpec, load_catalog
+from skiptrace.ingest.ingest import find_files
+from skiptrace.ingest.readers import read_chunks
+from skiptrace.normalize import (
+    addresses,
+    dates,
+    emails,
+    employers,
+    names,
+    normalize_address,
+    normalize_date,
+    normalize_email,
+    normalize_employer,
+    normalize_name,
+    normalize_name_parts,
+    normalize_phones,
+    normalize_ssn,
+    phones,
+    split_parties,
+    ssns,
+)
 from skiptrace.normalize.address_fastpath import fast_tag
 from skiptrace.normalize.address_parse import clean_line, parse_street_line
 from skiptrace.normalize.address_reference import zip_table
@@ -91,12 +118,107 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+# How ingest calls each normalizer (see skiptrace/ingest/mapping.py), keyed by call kind.
+WORLD_CALLS: dict[str, Callable[[Any], object]] = {
+    "name": lambda a: normalize_name(a[0], a[1]),
+    "parties": lambda a: split_parties(a, "multi_party"),
+    "name_parts": lambda a: normalize_name_parts(**dict(zip(a[0], a[1], strict=True))),
+    "address_one": normalize_address,
+    "address_split": lambda a: normalize_address(**dict(zip(a[0], a[1], strict=True))),
+    "phones": normalize_phones,
+    "date": lambda a: normalize_date(a[0], formats=(a[1],) if a[1] else None),
+    "ssn": normalize_ssn,
+    "email": normalize_email,
+    "employer": normalize_employer,
+}
+_SKIPPED = frozenset({"phone_type", "status", "case_type", "record_id", "birth_year"})
+
+
+def world_calls(world: Path, catalog: Path) -> tuple[int, dict[str, list[Any]]]:
+    """(rows, distinct normalizer arguments per call kind) of a world's sources."""
+    sources = load_catalog(catalog)
+    calls: dict[str, dict[Any, None]] = {kind: {} for kind in WORLD_CALLS}
+    rows = 0
+
+    def add(spec: FieldSpec, columns: dict[str, list[str | None]], date_format: str | None) -> None:
+        name, parts = spec.name, tuple(p for p, _ in spec.parts)
+        values = (
+            zip(*(columns[c] for _, c in spec.parts), strict=True)
+            if spec.parts
+            else (v for c in (spec.column, *spec.columns) if c for v in columns[c])
+        )
+        if name == "name":
+            kind = "name_parts" if parts else "parties" if spec.format == "multi_party" else "name"
+        elif name in ADDRESS_FIELDS:
+            kind = "address_split" if parts else "address_one"
+        elif name in DATE_FIELDS:
+            kind = "date"
+        else:
+            kind = "phones" if name == "phone" else name
+        target = calls[kind]
+        for value in values:
+            key = (
+                (parts, value)
+                if parts
+                else (value, spec.format)
+                if kind == "name"
+                else (value, spec.date_format or date_format)
+                if kind == "date"
+                else value
+            )
+            target[key] = None
+
+    for path, relative in find_files([world / "sources"]):
+        source = sources.match(relative)
+        if source is None:
+            continue
+        specs = [f for p in source.parties for f in p.fields] + list(source.fields)
+        specs = [f for f in specs if f.name not in _SKIPPED]
+        for chunk in read_chunks(path, source.file, source.source_columns):
+            rows += len(chunk.row_numbers)
+            for spec in specs:
+                add(spec, chunk.columns, source.file.date_format)
+    return rows, {kind: list(found) for kind, found in calls.items()}
+
+
+def world_main(world: Path, catalog: Path) -> None:
+    """Time each call kind over its distinct arguments (CPU time, caches cold per kind)."""
+    rows, calls = world_calls(world, catalog)
+    zip_table()  # reference tables load once per process, as in ingest workers
+    for kind, fn in WORLD_CALLS.items():  # load the nickname and phone metadata tables
+        if calls[kind]:
+            fn(calls[kind][0])
+    print(f"{world}: {rows:,} rows; load average {Path('/proc/loadavg').read_text()[:14]}")
+    print("| call kind | distinct | CPU s | us per distinct |")
+    print("| --- | ---: | ---: | ---: |")
+    total = 0.0
+    for kind, fn in WORLD_CALLS.items():
+        for cached in CACHES:
+            cached.cache_clear()
+        gc.collect()
+        gc.disable()  # as ingest's map_distinct does
+        start = time.process_time()
+        for value in calls[kind]:
+            fn(value)
+        spent = time.process_time() - start
+        gc.enable()
+        total += spent
+        count = max(1, len(calls[kind]))
+        print(f"| {kind} | {len(calls[kind]):,} | {spent:.2f} | {spent / count * 1e6:.1f} |")
+    print(f"all kinds: {total:.1f} CPU-s; load average {Path('/proc/loadavg').read_text()[:14]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=300_000)
     parser.add_argument("--sample", type=Path, default=Path("data/sample"))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--world", type=Path, help="time a simulated world's distinct values")
+    parser.add_argument("--catalog", type=Path, default=Path("sources"))
     args = parser.parse_args()
+    if args.world:
+        world_main(args.world, args.catalog)
+        return
     rng = random.Random(args.seed)
     seeds = seed_values(args.sample)
     print(f"zip reference load: {timed(zip_table):.2f} s (once per process)")

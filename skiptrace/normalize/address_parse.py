@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import usaddress
 
-from skiptrace.normalize.address_fastpath import fast_tag
+from skiptrace.normalize.address_fastpath import split_line, street_fields
 from skiptrace.normalize.address_usps import (
     DIRECTIONALS,
     ORDINALS,
@@ -20,7 +20,8 @@ from skiptrace.normalize.address_usps import (
     UNIT_DESIGNATORS,
     UNITS_WITHOUT_NUMBER,
 )
-from skiptrace.normalize.text import squash, upper_clean
+from skiptrace.normalize.fastbuild import builder
+from skiptrace.normalize.text import fold
 
 _PO_BOX = re.compile(
     r"(?:P\s*O\s*B(?:OX)?|POST\s+OFFICE\s+BOX|POST\s+BOX|BOX|PO|CALLER|DRAWER|LOCKBOX)"
@@ -35,7 +36,16 @@ _SPELLED_UNIT = re.compile(
     r"(?<=\S )(APARTMENT|APPT|APTS|SUITE|UNT|ROOM|SPACE|TRAILER)"
     r"(?= (?:# )?(?:[A-Z0-9-]{0,7}\d[A-Z0-9-]{0,7}|[A-Z])$)"
 )
-_CLEAN = re.compile(r"[^A-Z0-9#/\- ]+")
+_SPELLED_HINTS = ("AP", "SUITE", "UNT", "ROOM", "SPACE", "TRAILER")  # in every word it rewrites
+# `fold` leaves ASCII only: upper-case letters, drop '.', space out '#', blank the rest.
+_LINE_TABLE = str.maketrans(
+    {
+        **{chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "/-")},
+        **{chr(c): chr(c).upper() for c in range(ord("a"), ord("z") + 1)},
+        ".": None,
+        "#": " # ",
+    }
+)
 _UNIT_CLEAN = re.compile(r"[^A-Z0-9\-]+")
 
 
@@ -61,9 +71,8 @@ class StreetParts:
             return f"{self.route} BOX {self.po_box}"
         if self.po_box:
             return f"PO BOX {self.po_box}"
-        return " ".join(
-            p for p in (self.number, self.predir, self.street, self.street_type, self.postdir) if p
-        )
+        parts = (self.number, self.predir, self.street, self.street_type, self.postdir)
+        return " ".join([p for p in parts if p])
 
     @property
     def secondary(self) -> str:
@@ -73,10 +82,14 @@ class StreetParts:
         return f"# {self.unit}" if self.unit else ""
 
 
+_street_parts = builder(StreetParts)
+
+
 def clean_line(text: str | None) -> str:
     """Upper-case street text with punctuation other than # / - removed."""
-    cleaned = _CLEAN.sub(" ", upper_clean(text).replace(".", "").replace(",", " "))
-    return squash(cleaned.replace("#", " # "))
+    if not text:
+        return ""
+    return " ".join(fold(text).translate(_LINE_TABLE).split())
 
 
 def _unit_value(text: str) -> str:
@@ -134,24 +147,37 @@ def standardize(parts: dict[str, str]) -> StreetParts:
     )
 
 
-def standardize_fast(parts: dict[str, str]) -> StreetParts:
-    """`standardize` of the fast tagger's labels, which never include a pre-type, modifier,
-    subaddress or number suffix and always a number, a name and a one-word post-type."""
-    post_type = parts["StreetNamePostType"]
-    unit_type = parts.get("OccupancyType", "")
-    unit_type = UNIT_DESIGNATORS.get(unit_type, unit_type)
-    unit = _unit_value(parts.get("OccupancyIdentifier", ""))
-    if unit and not unit_type and UNIT_DESIGNATORS.get(unit) in UNITS_WITHOUT_NUMBER:
-        unit_type, unit = UNIT_DESIGNATORS[unit], ""  # '123 MAIN ST # REAR'
-    return StreetParts(
-        number=parts["AddressNumber"],
-        predir=DIRECTIONALS.get(parts.get("StreetNamePreDirectional", ""), ""),
-        street=" ".join([ORDINALS.get(w, w) for w in parts["StreetName"].split()]),
-        street_type=STREET_SUFFIXES.get(post_type, post_type),
-        postdir=DIRECTIONALS.get(parts.get("StreetNamePostDirectional", ""), ""),
-        unit_type=unit_type,
-        unit=unit,
+@lru_cache(maxsize=20_000)
+def _fast_street(body: tuple[str, ...]) -> tuple[str, str, str, str] | None:
+    """`standardize` of `street_fields`: (pre-directional, name, type, post-directional)."""
+    fields = street_fields(body)
+    if fields is None:
+        return None
+    predir, name, post_type, postdir = fields
+    return (
+        DIRECTIONALS[predir] if predir else "",
+        " ".join([ORDINALS.get(w, w) for w in name]),
+        STREET_SUFFIXES[post_type],
+        DIRECTIONALS[postdir] if postdir else "",
     )
+
+
+def _fast_parse(line: str) -> StreetParts | None:
+    """The fast tagger's reading of a line, standardized; None when it is unsure."""
+    split = split_line(line)
+    if split is None:
+        return None
+    street = _fast_street(split[1])
+    if street is None:
+        return None
+    number, _, unit_type, unit = split
+    if unit_type == "#":
+        unit_type = ""
+        if UNIT_DESIGNATORS.get(unit) in UNITS_WITHOUT_NUMBER:
+            unit_type, unit = UNIT_DESIGNATORS[unit], ""  # '123 MAIN ST # REAR'
+    elif unit_type:
+        unit_type = UNIT_DESIGNATORS[unit_type]
+    return _street_parts(number, *street, unit_type, unit, "", "", None)
 
 
 def _usaddress_tag(line: str) -> dict[str, str]:
@@ -193,8 +219,6 @@ def parse_street_line(line: str) -> StreetParts:
     special = _box_or_route(line)
     if special:
         return special
-    line = _SPELLED_UNIT.sub(lambda m: UNIT_DESIGNATORS[m.group(1)], line)
-    tagged = fast_tag(line)
-    if tagged is not None:
-        return standardize_fast(tagged)
-    return slow_parse(line)
+    if any(hint in line for hint in _SPELLED_HINTS):  # (cheaper than the regex alone)
+        line = _SPELLED_UNIT.sub(lambda m: UNIT_DESIGNATORS[m.group(1)], line)
+    return _fast_parse(line) or slow_parse(line)

@@ -14,11 +14,13 @@ from functools import lru_cache
 from skiptrace.normalize.address_parse import StreetParts, clean_line, parse_street_line
 from skiptrace.normalize.address_reference import check_consistency, city_key, lookup_zip
 from skiptrace.normalize.address_usps import STATE_CODES, STATES
+from skiptrace.normalize.fastbuild import builder
 from skiptrace.normalize.text import squash, upper_clean
 
 _ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
 _ZIP_TOKEN = re.compile(r"\d{5}(?:-\d{4}|\d{4})?-?")
 _COUNTRY = frozenset({"USA", "US", "UNITED STATES", "UNITED STATES OF AMERICA"})
+_DIGIT = re.compile(r"[0-9]")
 _UNIT_KEY = re.compile(r"^0+(?=[0-9A-Z])")
 
 
@@ -69,6 +71,8 @@ def normalize_zip(text: str | None) -> tuple[str, str]:
         return "", ""
     if len(text) == 5 and text.isdigit():
         return text, ""
+    if len(text) == 10 and text[5] == "-" and text.isascii() and text.replace("-", "").isdigit():
+        return text[:5], text[6:]
     digits = re.sub(r"\D", "", text.split(".")[0])
     if len(digits) in (3, 4, 7, 8):
         digits = "0" * (5 - len(digits) % 5 if len(digits) < 5 else 9 - len(digits)) + digits
@@ -113,7 +117,7 @@ def split_one_line(text: str) -> tuple[str, str, str, str]:
     zip_text = tokens.pop() if tokens and _ZIP_TOKEN.fullmatch(tokens[-1]) else ""
     while tokens and tokens[-1] == ",":
         tokens.pop()
-    state = _take_state(tokens)
+    state = tokens.pop() if tokens and tokens[-1] in STATE_CODES else _take_state(tokens)
     if not zip_text and (not state or "," not in tokens):
         return value, "", "", ""  # no locality, or a bare 'CT' that may be a street type
     if zip_text and not state and "," not in tokens:
@@ -121,7 +125,7 @@ def split_one_line(text: str) -> tuple[str, str, str, str]:
     segments = [s.strip() for s in " ".join(tokens).split(",") if s.strip()]
     if not segments:
         return "", "", state, zip_text
-    if not any(c.isdigit() for c in segments[-1]):
+    if not _DIGIT.search(segments[-1]):  # (`upper_clean` text is ASCII)
         return " ".join(segments[:-1]), segments[-1], state, zip_text
     street, city = _split_city(" ".join(segments), normalize_zip(zip_text)[0])
     return street, city, state, zip_text
@@ -146,6 +150,10 @@ class _Locality:
     timezone: str | None
 
 
+_address = builder(Address)
+_locality = builder(_Locality)
+
+
 @lru_cache(maxsize=50_000)
 def locality(city_text: str, state_text: str, zip_text: str) -> _Locality:
     """City, state and ZIP fields standardized, completed from the ZIP and checked."""
@@ -158,45 +166,50 @@ def locality(city_text: str, state_text: str, zip_text: str) -> _Locality:
         state = state or info.state
     key = zip5 or (f"{city_key(city)},{state}" if city or state else "")
     zip_text = f"{zip5}-{zip4}" if zip4 else zip5
-    display = " ".join(p for p in (city, state, zip_text) if p) if (state or zip5) else city
+    display = " ".join([p for p in (city, state, zip_text) if p]) if (state or zip5) else city
     consistent = check_consistency(city, state, zip5)
     timezone = info.timezone if info else None
-    return _Locality(city, state, zip5, zip4, key, display, consistent, timezone)
+    return _locality(city, state, zip5, zip4, key, display, consistent, timezone)
 
 
 def _assemble(raw: str, parts: StreetParts, where: _Locality) -> Address:
     primary, secondary = parts.primary, parts.secondary
     line = f"{primary} {secondary}" if primary and secondary else primary or secondary
-    street_key = f"{primary}|{where.key}"
-    unit = _unit_key(parts.unit) or parts.unit_type
     error = parts.error
     if error == "empty" and (where.city or where.state or where.zip5):
         error = "no_street"
-    display = where.display
-    return Address(
-        raw=raw,
-        ok=error is None,
-        error=error,
-        canonical="" if error else (f"{line}, {display}" if line and display else line or display),
-        key="" if error else (f"{primary} #{unit}|{where.key}" if unit else street_key),
-        number=parts.number,
-        predir=parts.predir,
-        street=parts.route or parts.street,
-        street_type=parts.street_type,
-        postdir=parts.postdir,
-        unit_type=parts.unit_type,
-        unit=parts.unit,
-        po_box=parts.po_box,
-        city=where.city,
-        state=where.state,
-        zip5=where.zip5,
-        zip4=where.zip4,
-        line=line,
-        street_key="" if error else street_key,
-        is_po_box=bool(parts.po_box) and not parts.route,
-        has_unit=bool(parts.unit or parts.unit_type),
-        zip_consistent=where.consistent,
-        timezone=where.timezone,
+    if error:
+        canonical = key = street_key = ""
+    else:
+        display = where.display
+        canonical = f"{line}, {display}" if line and display else line or display
+        street_key = f"{primary}|{where.key}"
+        unit = _unit_key(parts.unit) or parts.unit_type
+        key = f"{primary} #{unit}|{where.key}" if unit else street_key
+    return _address(
+        raw,
+        error is None,
+        error,
+        canonical,
+        key,
+        parts.number,
+        parts.predir,
+        parts.route or parts.street,
+        parts.street_type,
+        parts.postdir,
+        parts.unit_type,
+        parts.unit,
+        parts.po_box,
+        where.city,
+        where.state,
+        where.zip5,
+        where.zip4,
+        line,
+        street_key,
+        bool(parts.po_box) and not parts.route,
+        bool(parts.unit or parts.unit_type),
+        where.consistent,
+        where.timezone,
     )
 
 
@@ -215,18 +228,25 @@ def normalize_address(
     Split fields win over what a one-line `raw` says. A missing city or state is filled in
     from the ZIP reference data.
     """
-    street_text, city_text, state_text, zip_text = "", "", "", ""
+    street_text = city_text = state_text = zip_text = ""
     raw_text = raw if isinstance(raw, str) else ""
-    if raw_text.strip():
+    if raw_text and not raw_text.isspace():
         street_text, city_text, state_text, zip_text = split_one_line(raw_text)
-    split = [v.strip() if isinstance(v, str) else "" for v in (line1, line2, city, state, zip)]
-    if split[0] and split[1]:
-        street_text = f"{line1} {line2}"
-    elif split[0] or split[1]:
-        street_text = (line1 or "") if split[0] else (line2 or "")
-    city_text = city if isinstance(city, str) and city else city_text
-    state_text = state if isinstance(state, str) and state else state_text
-    zip_text = zip if isinstance(zip, str) and zip else zip_text
-    shown = raw_text or ", ".join(v for v in split if v)
+    first = line1.strip() if isinstance(line1, str) else ""
+    second = line2.strip() if isinstance(line2, str) else ""
+    if first:
+        street_text = f"{line1} {line2}" if second else line1  # type: ignore[assignment]
+    elif second:
+        street_text = line2  # type: ignore[assignment]
+    if isinstance(city, str) and city:
+        city_text = city
+    if isinstance(state, str) and state:
+        state_text = state
+    if isinstance(zip, str) and zip:
+        zip_text = zip
+    shown = raw_text
+    if not shown:
+        fields = (first, second, city_text.strip(), state_text.strip(), zip_text.strip())
+        shown = ", ".join([v for v in fields if v])
     parts = parse_street_line(clean_line(street_text))
     return _assemble(shown, parts, locality(city_text, state_text, zip_text))

@@ -7,10 +7,13 @@ context (a DOB on a world whose as_of is 2026) may pass their own pivot.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from skiptrace.normalize.fastbuild import builder
 
 TWO_DIGIT_PIVOT = 30
 MIN_YEAR, MAX_YEAR = 1800, 2199
@@ -65,6 +68,9 @@ class DateValue:
     date: dt.date | None = None
 
 
+_date_value = builder(DateValue)
+
+
 def _failed(raw: str, error: str) -> DateValue:
     return DateValue(raw=raw, ok=False, error=error, canonical="", key="")
 
@@ -92,11 +98,79 @@ def _build(raw: str, year: int, month: int | None, day: int | None) -> DateValue
             return _failed(raw, "invalid_date")
     iso = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
     precision = "day" if day else "month" if month else "year"
-    return DateValue(raw, True, None, iso, iso, year, month, day, precision, iso, date)
+    return _date_value(raw, True, None, iso, iso, year, month, day, precision, iso, date)
+
+
+# English month abbreviations as strptime's %b reads them in the default (C) locale.
+_ABBR = {calendar.month_abbr[i].upper(): i for i in range(1, 13)}
+_FIXED_OK = all(len(a) == 3 and a.isascii() and a.isalpha() for a in _ABBR)
+_WIDTHS = {"Y": 4, "m": 2, "d": 2, "b": 3}
+
+
+_Layout = tuple[int, tuple[tuple[str, int], ...], str]
+
+
+@cache
+def _fixed_layout(fmt: str) -> _Layout | None:
+    """(length, ((directive, start)...), literal text with directives blanked) of a format
+    made of %Y, %m, %d, %b and punctuation ('%m/%d/%Y', '%Y%m%d', '%d-%b-%Y'), else None."""
+    fields, literal, i = [], [], 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "%" and i + 1 < len(fmt) and fmt[i + 1] in _WIDTHS:
+            fields.append((fmt[i + 1], len(literal)))
+            literal.extend(" " * _WIDTHS[fmt[i + 1]])
+            i += 2
+        elif char.isascii() and not char.isalnum() and not char.isspace() and char != "%":
+            literal.append(char)
+            i += 1
+        else:
+            return None
+    if not fields or len({d for d, _ in fields}) != len(fields) or not _FIXED_OK:
+        return None
+    return len(literal), tuple(fields), "".join(literal)
+
+
+def _fixed(raw: str, text: str, layout: _Layout) -> DateValue | None:
+    """`strptime` of a text in the exact fixed-width shape of `layout`; None for other
+    shapes (single-digit months, spaces...), which go to strptime itself."""
+    length, fields, literal = layout
+    if len(text) != length or not text.isascii():
+        return None
+    year, month, day = 1900, 1, 1  # strptime's defaults
+    blanked = list(text)
+    for directive, start in fields:
+        value = text[start : start + _WIDTHS[directive]]
+        blanked[start : start + len(value)] = " " * len(value)
+        if directive == "b":
+            if value.upper() not in _ABBR:
+                return None
+            month = _ABBR[value.upper()]
+        elif not value.isdigit():
+            return None
+        elif directive == "Y":
+            year = int(value)
+        elif directive == "m":
+            month = int(value)
+        else:
+            day = int(value)
+    if "".join(blanked) != literal:
+        return None
+    if not 1 <= month <= 12 or day < 1 or year < 1 or day > calendar.monthrange(year, month)[1]:
+        return _failed(raw, "format_mismatch")  # strptime raises ValueError
+    has = {d for d, _ in fields}
+    return _build(
+        raw, year, month if ("m" in has or "b" in has) else None, day if "d" in has else None
+    )
 
 
 def _with_formats(raw: str, text: str, formats: tuple[str, ...], pivot: int) -> DateValue:
     for fmt in formats:
+        layout = _fixed_layout(fmt) if len(formats) == 1 else None
+        if layout is not None:
+            fixed = _fixed(raw, text, layout)
+            if fixed is not None:
+                return fixed
         try:
             parsed = dt.datetime.strptime(text, fmt)
         except ValueError:

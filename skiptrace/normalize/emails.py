@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from skiptrace.normalize.fastbuild import builder
+
 # Providers that ignore dots in the local part and deliver 'user+tag' to 'user'.
 DOT_BLIND = frozenset({"gmail.com", "googlemail.com"})
 PLUS_TAGS = frozenset(
@@ -31,6 +33,9 @@ class Email:
     address: str = ""
     local: str = ""
     domain: str = ""
+
+
+_email = builder(Email)
 
 
 def _failed(raw: str, error: str) -> Email:
@@ -71,4 +76,4 @@ def normalize_email(raw: str | None) -> Email:
         key_local = key_local.split("+", 1)[0] or key_local
     if key_domain in DOT_BLIND:
         key_local = key_local.replace(".", "") or key_local
-    return Email(text, True, None, address, f"{key_local}@{key_domain}", address, local, domain)
+    return _email(text, True, None, address, f"{key_local}@{key_domain}", address, local, domain)

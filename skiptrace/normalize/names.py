@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import jellyfish
 
-from skiptrace.normalize.nicknames import expand_abbreviation, first_name_keys
+from skiptrace.normalize.fastbuild import builder
+from skiptrace.normalize.nicknames import ABBREVIATIONS, first_name_keys
 from skiptrace.normalize.text import upper_clean
 
 PREFIXES = {
@@ -62,19 +63,32 @@ class Name:
     last_phonetic: str = ""
 
 
+def has_alpha(text: str) -> bool:
+    """True when `text` holds a letter."""
+    return text.isalpha() or any(c.isalpha() for c in text)
+
+
 def clean_tokens(text: str) -> str:
     """Upper-case and fold accents; keep letters, digits, ' - , and the joiners & + /."""
+    if not text:
+        return ""
     cleaned = _DROP.sub(" ", upper_clean(text).replace(".", " "))
-    cleaned = _HYPHEN.sub("-", cleaned).replace(",", " , ")
-    words = (w.strip("'-") for w in cleaned.split())
+    if "-" in cleaned:
+        cleaned = _HYPHEN.sub("-", cleaned)
+    words = [w.strip("'-") for w in cleaned.replace(",", " , ").split()]
     # Tokens without letters are noise, except joiners, commas and '2ND'-style suffixes.
-    return " ".join(
-        w for w in words if w and (w in SUFFIXES or w in ",&+/" or any(c.isalpha() for c in w))
-    )
+    return " ".join([w for w in words if w and (has_alpha(w) or w in SUFFIXES or w in ",&+/")])
 
 
 def _key_part(text: str) -> str:
+    if text.isascii() and text.isalnum() and (text.isupper() or text.isdigit()):
+        return text  # nothing to drop
     return _KEY_DROP.sub("", text)
+
+
+_metaphone = lru_cache(maxsize=20_000)(jellyfish.metaphone)
+_nysiis = lru_cache(maxsize=20_000)(jellyfish.nysiis)
+_name = builder(Name)
 
 
 def build_name(
@@ -87,27 +101,26 @@ def build_name(
     prefix: str = "",
 ) -> Name:
     """Assemble a `Name` from already-cleaned upper-case parts, computing keys."""
-    first = expand_abbreviation(first)
-    if not any(c.isalpha() for c in first + last):
+    first = ABBREVIATIONS.get(first, first)
+    if not (has_alpha(first) or has_alpha(last)):
         error = "empty" if not raw.strip() else "unparseable"
-        return Name(raw=raw, ok=False, error=error, canonical="", key="")
-    canonical = " ".join(p for p in (prefix, first, middle, last, suffix) if p)
+        return _name(raw, False, error, "", "", "", "", "", "", "", frozenset(), "", "")
+    canonical = " ".join([p for p in (prefix, first, middle, last, suffix) if p])
     first_key, last_key = _key_part(first), _key_part(last)
-    key = f"{last_key}|{first_key}|{middle[:1]}|{suffix}"
-    return Name(
-        raw=raw,
-        ok=True,
-        error=None,
-        canonical=canonical,
-        key=key,
-        prefix=prefix,
-        first=first,
-        middle=middle,
-        last=last,
-        suffix=suffix,
-        first_keys=first_name_keys(first_key) if first_key else frozenset(),
-        first_phonetic=jellyfish.metaphone(first_key) if first_key.isalpha() else first_key,
-        last_phonetic=jellyfish.nysiis(last_key) if last_key.isalpha() else last_key,
+    return _name(
+        raw,
+        True,
+        None,
+        canonical,
+        f"{last_key}|{first_key}|{middle[:1]}|{suffix}",
+        prefix,
+        first,
+        middle,
+        last,
+        suffix,
+        first_name_keys(first_key) if first_key else frozenset(),
+        _metaphone(first_key) if first_key.isalpha() else first_key,
+        _nysiis(last_key) if last_key.isalpha() else last_key,
     )
 
 
@@ -214,6 +227,9 @@ def normalize_name(raw: str | None, fmt: str = "auto") -> Name:
     return parties[0] if parties else build_name(text)
 
 
+_clean_part = lru_cache(maxsize=20_000)(clean_tokens)  # split name columns repeat a lot
+
+
 def normalize_name_parts(
     *,
     first: str | None = None,
@@ -223,16 +239,16 @@ def normalize_name_parts(
     prefix: str | None = None,
 ) -> Name:
     """Normalize a name held in split columns (first / middle / last / suffix / prefix)."""
-    parts = [clean_tokens(p or "").replace(",", " ").split() for p in (first, middle, last)]
-    raw = " ".join(p for p in (prefix, first, middle, last, suffix) if p)
-    sfx = clean_tokens(suffix or "").replace(",", "").strip()
-    pfx = clean_tokens(prefix or "").replace(",", "").strip()
-    given = parts[0] + parts[1]
+    given = _clean_part(first or "").replace(",", " ").split()
+    given += _clean_part(middle or "").replace(",", " ").split()
+    raw = " ".join([p for p in (prefix, first, middle, last, suffix) if p])
+    sfx = _clean_part(suffix or "").replace(",", "").strip()
+    pfx = _clean_part(prefix or "").replace(",", "").strip()
     return build_name(
         raw,
         prefix=PREFIXES.get(pfx, pfx),
         first=given[0] if given else "",
         middle=" ".join(given[1:]),
-        last=" ".join(parts[2]),
+        last=" ".join(_clean_part(last or "").replace(",", " ").split()),
         suffix=SUFFIXES.get(sfx, ""),
     )

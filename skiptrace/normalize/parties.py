@@ -10,6 +10,7 @@ from skiptrace.normalize.names import (
     Name,
     build_name,
     clean_tokens,
+    has_alpha,
     parse_given,
     parse_tokens,
 )
@@ -32,7 +33,7 @@ def split_parties(raw: str | None, fmt: str = "auto") -> tuple[Name, ...]:
     text = raw if isinstance(raw, str) else ""
     cleaned = _ET_AL.sub(" ", clean_tokens(text.replace("&", " & ").replace("+", " + ")))
     parts = [
-        [t for t in words if t in SUFFIXES or t == "," or any(c.isalpha() for c in t)]
+        [t for t in words if has_alpha(t) or t in SUFFIXES or t == ","]
         for words in ([w.strip("'-") for w in p.split()] for p in _JOINERS.split(cleaned))
     ]
     parts = [p for p in parts if any(t != "," for t in p)]

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, timezone
+from phonenumbers import PhoneMetadata, PhoneNumberType, timezone
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE, _number_type_helper
+
+from skiptrace.normalize.fastbuild import builder
 
 _TYPE_NAMES = {
     PhoneNumberType.FIXED_LINE: "fixed_line",
@@ -49,6 +52,9 @@ class Phone:
     timezones: tuple[str, ...] = ()
 
 
+_phone = builder(Phone)
+
+
 def _failed(raw: str, error: str) -> Phone:
     return Phone(raw=raw, ok=False, error=error, canonical="", key="")
 
@@ -62,14 +68,38 @@ def _describe(number: phonenumbers.PhoneNumber) -> tuple[bool, str, tuple[str, .
 
 
 @cache
-def _exchange_facts(npa_nxx: str) -> tuple[bool, str, tuple[str, ...]]:
-    """Facts of a NANP exchange: `_describe` of its first number, typing it only once.
+def _nanp_regions() -> tuple[tuple[re.Pattern[str] | None, PhoneMetadata], ...]:
+    """(leading-digits pattern, metadata) of each +1 region, in phonenumbers' search order."""
+    found = []
+    for region in COUNTRY_CODE_TO_REGION_CODE[1]:
+        metadata = PhoneMetadata.metadata_for_region(region.upper(), None)
+        if metadata is not None:
+            leading = metadata.leading_digits
+            found.append((re.compile(leading) if leading is not None else None, metadata))
+    return tuple(found)
 
-    (`is_valid_number` and `time_zones_for_number` each re-derive the type, which costs a
-    scan of every NANP region's patterns.)
+
+def _nanp_type(national: str) -> int:
+    """`phonenumbers.number_type` of +1 `national`, typing the number against one region.
+
+    (`number_type` first finds the region by typing the number against each region in turn,
+    then types it again against the region found.)
     """
+    for leading, metadata in _nanp_regions():
+        if leading is None:
+            kind = _number_type_helper(national, metadata)
+            if kind != PhoneNumberType.UNKNOWN:
+                return kind
+        elif leading.match(national):
+            return _number_type_helper(national, metadata)
+    return PhoneNumberType.UNKNOWN
+
+
+@cache
+def _exchange_facts(npa_nxx: str) -> tuple[bool, str, tuple[str, ...]]:
+    """Facts of a NANP exchange: `_describe` of its first number, typing it only once."""
+    kind = _nanp_type(npa_nxx + "0000")
     number = phonenumbers.PhoneNumber(country_code=1, national_number=int(npa_nxx) * 10**4)
-    kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
         zones: tuple[str, ...] = ()
     elif phonenumbers.is_number_type_geographical(kind, 1):
@@ -83,7 +113,7 @@ def _exchange_facts(npa_nxx: str) -> tuple[bool, str, tuple[str, ...]]:
 def _build(raw: str, e164: str, ext: str, facts: tuple[bool, str, tuple[str, ...]]) -> Phone:
     valid, kind, zones = facts
     canonical = f"{e164} x{ext}" if ext else e164
-    return Phone(raw, True, None, canonical, e164, e164, ext, valid, kind, zones)
+    return _phone(raw, True, None, canonical, e164, e164, ext, valid, kind, zones)
 
 
 def _slow(raw: str, text: str, ext: str) -> Phone:
@@ -109,6 +139,8 @@ def normalize_phone(raw: str | None) -> Phone:
     if not isinstance(raw, str) or not raw.strip():
         return _failed(raw if isinstance(raw, str) else "", "empty")
     text = raw.strip()[:64]
+    if len(text) == 10 and text.isdigit() and text.isascii() and text[0] > "1" and text[3] > "1":
+        return _build(raw, "+1" + text, "", _exchange_facts(text[:6]))  # as `_PLAIN_NANP`
     ext = ""
     match = _EXTENSION.search(text)
     if match:
@@ -127,6 +159,8 @@ _SEPARATORS = re.compile(r"\s*(?:[;,|/]|\s(?:or|and|&)\s)\s*", re.IGNORECASE)
 def normalize_phones(raw: str | None) -> tuple[Phone, ...]:
     """Normalize a field that may hold several numbers ('555-1234 / 555-9876', '... or ...')."""
     if not isinstance(raw, str) or not raw.strip():
+        return (normalize_phone(raw),)
+    if raw.isdigit() and raw.isascii():  # no separator, at most one number
         return (normalize_phone(raw),)
     pieces = [p for p in _SEPARATORS.split(raw) if p.strip()]
     if len(pieces) <= 1:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from skiptrace.normalize.fastbuild import builder
+
 # Well-known numbers that many people have used or that were printed as examples.
 PUBLISHED = frozenset(
     {
@@ -26,6 +28,8 @@ PUBLISHED = frozenset(
 )  # fmt: skip
 _DIGITS = re.compile(r"\D+")
 _MASK = "***-**-"
+_LETTER = re.compile(r"[A-Za-z]")
+_FOUR = re.compile(r"\d{4}")
 _MASKED_INPUT = re.compile(r"(?:[X*#]{3}[\s\-]?[X*#]{2}[\s\-]?|[X*#]{5})(\d{4})")
 
 
@@ -47,6 +51,9 @@ class SSN:
 
     def __repr__(self) -> str:
         return f"SSN(masked={self.masked!r}, ok={self.ok}, error={self.error!r})"
+
+
+_ssn = builder(SSN)
 
 
 def mask_ssn(value: object) -> str:
@@ -86,7 +93,7 @@ def normalize_ssn(raw: str | None) -> SSN:
         return SSN(raw=text, ok=False, error="empty", canonical="", key="", masked=mask_ssn(""))
     masked_input = _MASKED_INPUT.fullmatch(stripped.upper())
     digits = masked_input.group(1) if masked_input else _DIGITS.sub("", stripped)
-    if len(digits) == 4 and (masked_input or re.fullmatch(r"\d{4}", stripped)):
+    if len(digits) == 4 and (masked_input or _FOUR.fullmatch(stripped)):
         bad = digits == "0000"
         return SSN(
             raw=text,
@@ -99,7 +106,7 @@ def normalize_ssn(raw: str | None) -> SSN:
             flags=("invalid_serial",) if bad else (),
             masked=_MASK + digits,
         )
-    if len(digits) != 9 or re.search(r"[A-Za-z]", stripped):
+    if len(digits) != 9 or _LETTER.search(stripped):
         return SSN(
             raw=text, ok=False, error="unparseable", canonical="", key="", masked=mask_ssn(digits)
         )
@@ -107,15 +114,16 @@ def normalize_ssn(raw: str | None) -> SSN:
     invalid = [f for f in flags if f.startswith(("invalid", "itin"))]
     error = invalid[0] if invalid else None
     canonical = f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
-    return SSN(
-        raw=text,
-        ok=error is None,
-        error=error,
-        canonical="" if error else canonical,
-        key="" if error else digits,
-        digits=digits,
-        last4=digits[-4:],
-        valid=error is None and "published" not in flags,
-        flags=flags,
-        masked=_MASK + digits[-4:],
+    return _ssn(
+        text,
+        error is None,
+        error,
+        "" if error else canonical,
+        "" if error else digits,
+        digits,
+        digits[-4:],
+        False,
+        error is None and "published" not in flags,
+        flags,
+        _MASK + digits[-4:],
     )

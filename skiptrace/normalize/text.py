@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
 # Characters NFKD does not decompose into ASCII but real files contain.
 _SPECIAL = str.maketrans(
     {
@@ -42,11 +40,11 @@ def fold(text: str) -> str:
 
 def squash(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def upper_clean(text: str | None) -> str:
     """Fold accents, upper-case and squash whitespace; `None` becomes ``""``."""
     if not text:
         return ""
-    return squash(fold(text).upper())
+    return " ".join(fold(text).upper().split())
