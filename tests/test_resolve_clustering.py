@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from skiptrace.errors import ConfigError
-from skiptrace.resolve.clustering import cluster_pairs
+from skiptrace.resolve.clustering import FirstName, Identity, cluster_pairs, compatible
 from skiptrace.resolve.comparisons import LAST_NAME, SSN
 from skiptrace.resolve.em import estimate_m_em
 from skiptrace.resolve.model import ModelParams
@@ -16,7 +16,7 @@ from skiptrace.resolve.stable_ids import assign_ids
 
 def full(value):  # type: ignore[no-untyped-def]
     """A 5-part identity from the short form ``(ssn, dob_digits, suffix)``."""
-    if len(value) == 5:
+    if len(value) >= 5:
         return value
     ssn, dob, suffix = value
     return (ssn, dob, int(dob[:4]) if dob else None, suffix, None)
@@ -128,6 +128,27 @@ def test_a_namesake_household_keeps_only_records_at_the_persons_own_address() ->
     assert result.ambiguous == 1
 
 
+def test_a_jr_keeps_a_bare_record_at_an_address_attested_for_him_alone() -> None:
+    # 1 and 2 (DOB / SSN, both JR) are one person; 3 (no identifiers) is at their address.
+    # 4 is the father (SR, DOB 1955), refused a merge with the son.
+    def parts_of(suffix: str, same_street: set[tuple[int, int]], father: bool = False):  # type: ignore[no-untyped-def]
+        ids = {
+            1: (None, "19800101", 1980, suffix, None),
+            2: ("123456789", None, None, suffix, None),
+            4: (None, "19550101", 1955, "SR", None),
+        }
+        links = [(1, 2, 20.0), (1, 3, 12.0), (2, 3, 11.0), (1, 4, 9.0)]
+        links += [(3, 4, 5.0)] if father else []
+        kw = {"ambiguity_bits": 0.0, "coresident": flags(links, same_street)}
+        return cluster([1, 2, 3, 4], ids, links, **kw)[0]
+
+    both = {(1, 3), (2, 3)}
+    assert parts_of("JR", both) == {frozenset({1, 2, 3}), frozenset({4})}
+    assert frozenset({3}) in parts_of("JR", {(1, 3)})  # one identified record: not attested
+    assert frozenset({3}) in parts_of("JR", both, father=True)  # it also links to the father
+    assert frozenset({3}) in parts_of("SR", both)  # the household the son grew up in
+
+
 def test_a_record_sharing_a_phone_only_with_its_person_is_never_ambiguous() -> None:
     junior = (None, "19800101", 1980, "JR", None)
     links = [(1, 2, 15.0)]
@@ -136,6 +157,74 @@ def test_a_record_sharing_a_phone_only_with_its_person_is_never_ambiguous() -> N
     same_phone = flags(links, {(1, 2)})
     parts, _ = cluster([1, 2], bare, links, ambiguity_bits=0.0, personal=same_phone)
     assert parts == {frozenset({1, 2})}
+
+
+def named(first: str, keys: tuple[str, ...] = (), **kw) -> Identity:  # type: ignore[no-untyped-def]
+    """An identity with a first name (nickname keys default to the name itself)."""
+    return Identity(first=first, first_keys=list(keys or (first,)), last="JONES", **kw)
+
+
+def test_first_name_compatibility() -> None:
+    def fn(name: str, *keys: str, last: str = "JONES") -> FirstName:
+        return FirstName(name, frozenset(keys or (name,)), None, last)
+
+    assert compatible(fn("BILL", "BILL", "WILLIAM"), fn("WILLIAM"))  # nickname
+    assert compatible(fn("JAMES"), fn("JMAES"))  # a typo
+    assert compatible(fn("ROY"), fn("RYO"))  # one edit in a short name
+    assert compatible(fn("J"), fn("JAMES")) and not compatible(fn("J"), fn("MEGAN"))
+    assert compatible(fn("R"), fn("BOBBY", "BOBBY", "ROBERT"))  # initial of the full name
+    assert compatible(fn("MARTINEZ", last="CAROL"), fn("CAROL", last="MARTINEZ"))  # swapped
+    assert not compatible(fn("BARBARA"), fn("BENJAMIN"))
+    assert not compatible(fn("NANCY"), fn("RONALD"))
+
+
+def test_a_household_members_record_does_not_join_on_address_and_phone() -> None:
+    # 1 = BENJAMIN with SSN and DOB; 2 = BARBARA's utility row (name, address, phone only)
+    # links to him through the shared address and phone more strongly than to her own 3.
+    ids = {
+        1: named("BENJAMIN", ssn="123456789", dob="19790304", year=1979),
+        2: named("BARBARA"),
+        3: named("BARBARA", dob="19800707", year=1980),
+    }
+    links = [(1, 2, 14.0), (2, 3, 7.0), (1, 3, 2.0)]
+    parts, result = cluster([1, 2, 3], ids, links, ambiguity_bits=0.0)
+    assert parts == {frozenset({1}), frozenset({2, 3})} and result.ambiguous == 0
+    # the same SSN overrides a first-name conflict (a nickname missing from the table)
+    same = {1: named("SUSAN", ssn="123456789"), 2: named("SUZY", ssn="123456789")}
+    assert len(cluster([1, 2], same, [(1, 2, 9.0)])[0]) == 1
+    assert len(cluster([1, 2], {1: named("SUSAN"), 2: named("SUZY")}, [(1, 2, 9.0)])[0]) == 2
+
+
+def test_an_initial_cannot_chain_two_first_names_into_one_person() -> None:
+    ids = {1: named("JENNIFER"), 2: named("J", dob="19870327", year=1987), 3: named("JOSHUA")}
+    parts, _ = cluster([1, 2, 3], ids, [(2, 3, 9.0), (1, 2, 6.0)])
+    assert parts == {frozenset({2, 3}), frozenset({1})}
+
+
+def test_a_phone_shared_with_an_unidentified_record_does_not_keep_a_bare_record() -> None:
+    # 1 = the JR (DOB); 2 and 3 = bare records sharing a phone (the father's telco and
+    # utility rows at the family address): the phone says nothing about who they are.
+    ids = {1: (None, "19950703", 1995, "JR", None)}
+    links = [(1, 2, 10.0), (1, 3, 11.0), (2, 3, 18.0)]
+    phone = flags(links, {(2, 3)})
+    parts, result = cluster([1, 2, 3], ids, links, ambiguity_bits=0.0, personal=phone)
+    assert parts == {frozenset({1}), frozenset({2}), frozenset({3})} and result.ambiguous == 2
+
+
+def test_a_mixed_file_with_the_fathers_ssn_and_the_sons_phone_is_left_alone() -> None:
+    # 1 = father (SSN A, DOB 1950); 2 = son (SSN B, DOB 1984, phone P); 3 = a credit file
+    # of the son's carrying the father's SSN A, no DOB, the son's phone P.
+    ids = {
+        1: named("JESUS", ssn="111223333", dob="19500922", year=1950),
+        2: named("JESUS", ssn="444556666", dob="19840101", year=1984),
+        3: named("JESUS", ssn="111223333"),
+    }
+    links = [(1, 3, 13.5), (2, 3, 9.0), (1, 2, 6.0)]
+    parts, _ = cluster([1, 2, 3], ids, links, ambiguity_bits=0.0)
+    assert frozenset({1, 3}) in parts  # the SSN wins without the phone flags
+    phone = flags(links, {(2, 3)})
+    parts, result = cluster([1, 2, 3], ids, links, ambiguity_bits=0.0, personal=phone)
+    assert parts == {frozenset({1}), frozenset({2}), frozenset({3})} and result.ambiguous == 1
 
 
 def test_one_record_per_source_when_linking_deduplicated_files() -> None:

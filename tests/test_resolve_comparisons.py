@@ -19,7 +19,8 @@ from skiptrace.resolve.comparisons import (
     SUFFIX,
     compute_vectors,
 )
-from skiptrace.resolve.records import RECORD_COLUMNS, load_records
+from skiptrace.resolve.records import NICKNAMES_TABLE, RECORD_COLUMNS, load_records
+from skiptrace.resolve.term_frequencies import build_tf_tables, load_tf_tables, save_tf_tables
 
 
 def record(rid: int, **values: object) -> dict[str, object]:
@@ -148,6 +149,42 @@ def test_address_unit_and_zip_levels() -> None:
 def test_suffix_conflict_is_disagreement() -> None:
     assert label(SUFFIX, record(1, suffix="JR"), record(2, suffix="SR")) == "different"
     assert label(SUFFIX, record(1, suffix="JR"), record(2, suffix="JR")) == "agree"
+
+
+def test_first_name_aliases_are_learned_from_one_ssn_and_dob_and_kept_with_the_model() -> None:
+    day, other = dt.date(1980, 5, 6), dt.date(1955, 1, 2)
+    rows = [
+        record(1, first_name="SUSAN", first_keys=["SUSAN"], ssn="123456789", dob=day),
+        record(
+            2, first_name="SUZY", first_keys=["SUZY"], ssn="123456789", dob=day
+        ),  # a nickname not in the table
+        record(3, first_name="JOHN", first_keys=["JOHN"], ssn="555667777", dob=day),
+        record(
+            4, first_name="PETER", first_keys=["PETER"], ssn="555667777", dob=other
+        ),  # DOBs differ: no alias
+        record(5, first_name="SUZY", first_keys=["SUZY"]),
+    ]
+    con = duckdb.connect()
+    con.register("input_rows", pa.Table.from_pylist(rows))
+
+    def keys() -> dict[int, list[str]]:
+        rows = con.execute("SELECT record_id, first_keys FROM rs_records").fetchall()
+        return {rid: sorted(k) for rid, k in rows}
+
+    load_records(con, con.sql("SELECT * FROM input_rows"))
+    build_tf_tables(con, [])
+    assert keys() == {
+        1: ["SUSAN", "SUZY"],
+        2: ["SUSAN", "SUZY"],
+        3: ["JOHN"],
+        4: ["PETER"],
+        5: ["SUSAN", "SUZY"],
+    }
+    assert con.execute(f"SELECT count(*) FROM {NICKNAMES_TABLE}").fetchall() == [(0,)]
+    save_tf_tables(con, [])
+    load_records(con, con.sql("SELECT * FROM input_rows WHERE record_id <> 2"))
+    load_tf_tables(con, [])  # the saved model's aliases, though record 2 is gone
+    assert keys()[5] == ["SUSAN", "SUZY"]
 
 
 # --- oracle: an obviously-correct per-pair scorer against the vectorised SQL -----------

@@ -172,7 +172,8 @@ def test_incremental_equals_full_rebuild(rows: list[dict]) -> None:
     inc = store_with(batch1)
     for (table,) in full.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'resolve_tf_%'"
-    ).fetchall():  # the same model: parameters and term frequencies
+        " OR table_name = 'resolve_first_aliases'"
+    ).fetchall():  # the same model: parameters, term frequencies and first-name aliases
         inc.register("tf_in", full.table(table).arrow())
         inc.execute(f"CREATE TABLE {table} AS SELECT * FROM tf_in")
         inc.unregister("tf_in")

@@ -17,6 +17,11 @@ import duckdb
 from skiptrace.resolve.records import RECORDS_TABLE
 
 PAIRS_TABLE = "rs_pairs"
+HOT_TABLE = "rs_hot_keys"
+NAME_CAP = 100
+"""Hot-key cap of the name-only rules: a full name shared by more records (JOHN SMITH in a
+large file) is weak evidence on its own, and pairing within it is quadratic; its records'
+true pairs also share a DOB, an address, a phone or a ZIP, which other rules block on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +31,11 @@ class BlockingRule:
     name: str
     keys: tuple[str, ...]
     right_keys: tuple[str, ...] | None = None  # for cross-column rules (swapped names)
+    cap: int | None = None  # a lower hot-key cap than the run's ``max_block_size``
+
+    def limit(self, max_block_size: int) -> int:
+        """The largest block this rule pairs within a run capped at ``max_block_size``."""
+        return min(max_block_size, self.cap) if self.cap else max_block_size
 
 
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
@@ -41,10 +51,12 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("addr_key+first_initial", ("addr_key", "first_initial")),
     BlockingRule("zip5+addr_number", ("addr_zip5", "addr_number")),
     BlockingRule("addr_number+street", ("addr_number", "addr_street")),
-    BlockingRule("first+last", ("first_name", "last_name")),
+    BlockingRule("first+last", ("first_name", "last_name"), cap=NAME_CAP),
     BlockingRule("first+zip5", ("first_name", "addr_zip5")),
     BlockingRule("last+zip5", ("last_name", "addr_zip5")),
-    BlockingRule("swapped_names", ("first_name", "last_name"), ("last_name", "first_name")),
+    BlockingRule(
+        "swapped_names", ("first_name", "last_name"), ("last_name", "first_name"), cap=NAME_CAP
+    ),
 )
 
 
@@ -57,40 +69,69 @@ class BlockingReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _keyed_sql(keys: tuple[str, ...], new_only: str | None) -> str:
+def _keyed_sql(keys: tuple[str, ...], new_only: str | None, records: str = RECORDS_TABLE) -> str:
     """Select ``record_id, source, is_new, k0..kn`` for records whose keys are all set."""
     cols = ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys))
     not_null = " AND ".join(f"{k} IS NOT NULL AND CAST({k} AS VARCHAR) <> ''" for k in keys)
     is_new = f"record_id IN (SELECT record_id FROM {new_only})" if new_only else "TRUE"
+    return f"SELECT record_id, source, {is_new} AS is_new, {cols} FROM {records} WHERE {not_null}"
+
+
+def hot_keys_sql(
+    rule: BlockingRule, cap: int, new_only: str | None = None, records: str = RECORDS_TABLE
+) -> str:
+    """SQL yielding the rule's keys ``k0..kn`` held by more than ``cap`` records, and
+    ``n``; with ``new_only``, only keys that some of its records hold."""
+    n = len(rule.keys)
+    kcols = ", ".join(f"k{i}" for i in range(n))
+    source = f"SELECT {kcols} FROM ({_keyed_sql(rule.keys, None, records)})"
+    if rule.right_keys is not None:
+        source += f" UNION ALL SELECT {kcols} FROM ({_keyed_sql(rule.right_keys, None, records)})"
+    if new_only:
+        touched = " UNION ".join(
+            f"SELECT {kcols} FROM ({_keyed_sql(keys, new_only)}) WHERE is_new"
+            for keys in {rule.keys, rule.right_keys or rule.keys}
+        )
+        source = f"SELECT * FROM ({source}) SEMI JOIN ({touched}) USING ({kcols})"
     return (
-        f"SELECT record_id, source, {is_new} AS is_new, {cols} FROM {RECORDS_TABLE} "
-        f"WHERE {not_null}"
+        f"SELECT {kcols}, count(*) AS n FROM ({source}) GROUP BY ALL"
+        f" HAVING count(*) > {int(rule.limit(cap))}"
     )
 
 
-def rule_pairs_sql(rule: BlockingRule, link_only: bool, new_only: str | None, cap: int) -> str:
-    """SQL yielding ``id_l < id_r`` pairs of one rule, hot keys (> ``cap`` records) skipped."""
+def rule_pairs_sql(
+    rule: BlockingRule,
+    link_only: bool,
+    new_only: str | None,
+    cap: int,
+    hot: str | None = None,
+    records: str = RECORDS_TABLE,
+) -> str:
+    """SQL yielding ``id_l < id_r`` pairs of one rule, hot keys (> ``cap`` records) skipped.
+
+    ``hot`` names a table of the rule's hot keys (see :func:`hot_keys_sql`), else they are
+    computed here over ``records``. With ``new_only`` only pairs touching one of its
+    records are produced: its records are joined to all the others (every rule is
+    symmetric), not all to all.
+    """
     right = rule.right_keys or rule.keys
     n = len(rule.keys)
     kcols = ", ".join(f"k{i}" for i in range(n))
     on = " AND ".join(f"l.k{i} = r.k{i}" for i in range(n))
-    if rule.right_keys is None:
+    if rule.right_keys is None and not new_only:
         cond = ["l.record_id < r.record_id"]
-        hot_source = f"SELECT {kcols} FROM lk"
     else:
         cond = ["l.record_id <> r.record_id"]
-        hot_source = f"SELECT {kcols} FROM lk UNION ALL SELECT {kcols} FROM rk"
     if link_only:
         cond.append("l.source <> r.source")
-    if new_only:
-        cond.append("(l.is_new OR r.is_new)")
+    left = "(SELECT * FROM lk WHERE is_new)" if new_only else "lk"
     return f"""
-        WITH lk AS ({_keyed_sql(rule.keys, new_only)}),
-             rk AS ({_keyed_sql(right, new_only)}),
-             hot AS (SELECT {kcols} FROM ({hot_source}) GROUP BY ALL HAVING count(*) > {int(cap)})
+        WITH lk AS ({_keyed_sql(rule.keys, new_only, records)}),
+             rk AS ({_keyed_sql(right, None, records)}),
+             hot AS ({f"SELECT * FROM {hot}" if hot else hot_keys_sql(rule, cap, None, records)})
         SELECT least(l.record_id, r.record_id) AS id_l,
                greatest(l.record_id, r.record_id) AS id_r
-        FROM (SELECT * FROM lk ANTI JOIN hot USING ({kcols})) l
+        FROM (SELECT * FROM {left} ANTI JOIN hot USING ({kcols})) l
         JOIN (SELECT * FROM rk ANTI JOIN hot USING ({kcols})) r ON {on}
         WHERE {" AND ".join(cond)}
     """
@@ -108,24 +149,27 @@ def block_pairs(
     """Create ``table`` with the union of the rules' pairs; return counts and warnings.
 
     ``link_only`` pairs only records of different sources. ``new_only`` names a table of
-    ``record_id``s: then only pairs touching at least one of them are produced (incremental).
+    ``record_id``s: then only pairs touching at least one of them are produced (incremental),
+    and only the hot keys some of them hold are reported.
     """
     report = BlockingReport()
-    for rule in rules:
-        kcols = ", ".join(f"k{i}" for i in range(len(rule.keys)))
-        hot = con.execute(
-            f"SELECT count(*), coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM "
-            f"({_keyed_sql(rule.keys, None)}) GROUP BY {kcols} HAVING count(*) > ?)",
-            [max_block_size],
-        ).fetchall()[0]
+    for i, rule in enumerate(rules):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {HOT_TABLE}_{i} AS "
+            f"{hot_keys_sql(rule, max_block_size, new_only)}"
+        )
+        hot = con.execute(f"SELECT count(*), coalesce(max(n), 0) FROM {HOT_TABLE}_{i}").fetchall()[
+            0
+        ]
         if hot[0]:
             report.warnings.append(
-                f"rule {rule.name}: {hot[0]} hot keys with more than {max_block_size} "
+                f"rule {rule.name}: {hot[0]} hot keys with more than "
+                f"{rule.limit(max_block_size)} "
                 f"records skipped (largest {hot[1]})"
             )
     parts = " UNION ALL ".join(
         f"SELECT id_l, id_r, {i} AS rule FROM "
-        f"({rule_pairs_sql(r, link_only, new_only, max_block_size)})"
+        f"({rule_pairs_sql(r, link_only, new_only, max_block_size, f'{HOT_TABLE}_{i}')})"
         for i, r in enumerate(rules)
     )
     con.execute(

@@ -11,10 +11,16 @@ with any record of the other (every member is checked, not only the linking pair
   files) two or more years apart,
 - different generational suffixes (JR vs SR, II vs III),
 - two parties of one source row (the two owners on a deed),
+- two first names that cannot be one person's (:func:`compatible`: not equal, not an
+  initial of the other, not nickname-equivalent, not a typo apart), unless the clusters
+  share an SSN or its last four: a household shares a surname, an address and a phone,
+  so a spouse's or child's utility row (name, address, phone) links strongly to the
+  debtor's records, but it does not share his first name,
 - optionally, two records of one source (one-to-one linking of deduplicated files).
 
-So a Jr/Sr pair or twins linked by a strong pairwise score stay apart, and a chain of
-weak links cannot join two people with different SSNs through a third record.
+So a Jr/Sr pair or twins linked by a strong pairwise score stay apart, a chain of
+weak links cannot join two people with different SSNs through a third record, and an
+initial (``J RAMIREZ``) cannot chain JENNIFER and JOSHUA into one person.
 
 A second pass removes ambiguous attachments. A record without SSN (or its last four) or date
 of birth (a deed party, a phone connect) could be either of two people when it links about
@@ -25,27 +31,38 @@ risk a wrong-party merge, and the rest is clustered again without it. So is such
 without a suffix
 
 - in a person whose records say JR or SR: a generational suffix means a namesake exists,
-  and the record may be about either;
+  and the record may be about either. A JR person keeps the record when its
+  same-name-same-address links lead into this person only, through two or more records
+  with an SSN, DOB or suffix, and it links to no other person its first name fits: the
+  son's own address after he left home (an SR person's address is the household the son
+  grew up in, so it proves nothing);
 - in a *namesake household*: a person refused a merge with a cluster of the same name at
   the same street address (father and son, mother and daughter, with or without suffixes),
   unless the record's same-name-same-address links lead into its own person only (that
   address is attested for this person and not for the namesake).
 
-A record whose phone or e-mail links all lead into its own person is never ambiguous:
-phones and e-mail addresses are personal, street addresses are shared by a household.
+A record with an SSN but no date of birth is left alone when its phone or e-mail leads to
+a namesake's person (a credit file mixing a Jr's and his father's SSNs, whose contacts are
+the Jr's). A link to a cluster whose first names conflict with the record's never makes it
+ambiguous, nor does a refusal for first names make two clusters namesakes. A record whose
+phone or e-mail links all lead into its own person, through records with an SSN, DOB or
+suffix, is never ambiguous: phones and e-mail addresses are personal, street addresses are
+shared by a household (a phone shared only with another unidentified record proves nothing).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 
 class Identity(NamedTuple):
-    """A record's strong identifiers; ``dob`` holds the digits of full DOBs only."""
+    """A record's identifiers for the safeguards; ``dob`` holds the digits of full DOBs only."""
 
     ssn: str | None = None
     dob: str | None = None
@@ -53,6 +70,53 @@ class Identity(NamedTuple):
     suffix: str | None = None
     row: str | None = None  # the source row, when a row can name several parties
     last4: str | None = None  # SSN last four (also when only those are known)
+    first: str | None = None  # first name (or initial)
+    first_keys: list[str] | None = None  # its nickname-equivalent names
+    first_phonetic: str | None = None
+    last: str | None = None  # surname (only to recognise swapped names)
+
+
+class FirstName(NamedTuple):
+    """A first name with what decides its compatibility with another."""
+
+    name: str
+    keys: frozenset[str]  # nickname-equivalent names, itself included
+    phonetic: str | None
+    last: str | None  # the surname, to recognise first and last name swapped
+
+
+def _close(a: str, b: str) -> bool:
+    """A typo apart: Jaro-Winkler >= 0.80 or one edit (short names)."""
+    return JaroWinkler.similarity(a, b) >= 0.80 or DamerauLevenshtein.distance(a, b) <= 1
+
+
+@lru_cache(maxsize=65536)
+def compatible(a: FirstName, b: FirstName) -> bool:
+    """Whether two first names may be one person's: equal; an initial of the other or of
+    one of its nickname-equivalents; nickname-equivalent, also with a typo; a typo apart;
+    phonetically equal; or one of them is the other's surname (names swapped)."""
+    if a.name == b.name:
+        return True
+    if len(a.name) == 1 or len(b.name) == 1:
+        short, other = (a, b) if len(a.name) == 1 else (b, a)
+        return any(k[0] == short.name for k in other.keys | {other.name})
+    if (
+        a.keys & b.keys
+        or _close(a.name, b.name)
+        or (a.phonetic is not None and a.phonetic == b.phonetic)
+        or any(_close(a.name, k) for k in b.keys)
+        or any(_close(b.name, k) for k in a.keys)
+    ):
+        return True
+    return _surname_like(a.name, b.last) or _surname_like(b.name, a.last)
+
+
+def _surname_like(first: str, last: str | None) -> bool:
+    """Whether a first name is (a part of) the other record's surname: name order varies
+    between sources (``LAST FIRST`` deed lines)."""
+    return last is not None and any(
+        JaroWinkler.similarity(first, part) >= 0.92 for part in re.split(r"[- ]", last) if part
+    )
 
 
 @dataclass(slots=True)
@@ -63,6 +127,7 @@ class _Identity:
     sources: set[str] = field(default_factory=set)
     rows: set[str] = field(default_factory=set)
     last4s: set[str] = field(default_factory=set)
+    names: set[FirstName] = field(default_factory=set)
 
     def union(self, other: _Identity) -> _Identity:
         return _Identity(
@@ -72,7 +137,22 @@ class _Identity:
             self.sources | other.sources,
             self.rows | other.rows,
             self.last4s | other.last4s,
+            self.names | other.names,
         )
+
+    def absorb(self, other: _Identity) -> None:
+        """Add ``other``'s identifiers to this one in place."""
+        self.ssns |= other.ssns
+        self.dobs |= other.dobs
+        self.suffixes |= other.suffixes
+        self.sources |= other.sources
+        self.rows |= other.rows
+        self.last4s |= other.last4s
+        self.names |= other.names
+
+    def strong(self) -> bool:
+        """Whether an SSN, its last four or a date of birth identifies the records."""
+        return bool(self.ssns or self.dobs or self.last4s)
 
 
 @dataclass(slots=True)
@@ -83,7 +163,7 @@ class ClusterResult:
     merges: int = 0
     refused: int = 0
     ambiguous: int = 0
-    refused_links: list[tuple[int, int, float]] = field(default_factory=list)
+    refused_links: list[tuple[int, int, float, str]] = field(default_factory=list)
 
 
 def dob_conflict(a: tuple[str | None, int], b: tuple[str | None, int]) -> bool:
@@ -112,7 +192,24 @@ def conflicts(a: _Identity, b: _Identity) -> str | None:
         return "dob"
     if any(x != y for x in a.suffixes for y in b.suffixes):
         return "suffix"
+    if names_conflict(a, b):
+        return "first_name"
     return None
+
+
+def same_ssn(a: _Identity, b: _Identity) -> bool:
+    """Whether the clusters share an SSN (up to a typo) or its last four."""
+    return bool(a.last4s & b.last4s) or any(
+        DamerauLevenshtein.distance(x, y) <= 1 for x in a.ssns for y in b.ssns
+    )
+
+
+def names_conflict(a: _Identity, b: _Identity) -> bool:
+    """Two first names that cannot be one person's (see :func:`compatible`), unless the
+    clusters share an SSN: a household shares a surname, an address and a phone, not a
+    first name."""
+    new_a, new_b = a.names - b.names, b.names - a.names  # names both hold were accepted
+    return any(not compatible(x, y) for x in new_a for y in new_b) and not same_ssn(a, b)
 
 
 def identity_of(value: tuple) -> _Identity:  # type: ignore[type-arg]
@@ -125,6 +222,9 @@ def identity_of(value: tuple) -> _Identity:  # type: ignore[type-arg]
         set(),
         {i.row} if i.row else set(),
         {i.last4} if i.last4 else set(),
+        {FirstName(i.first, frozenset(i.first_keys or ()), i.first_phonetic, i.last)}
+        if i.first
+        else set(),
     )
 
 
@@ -154,9 +254,10 @@ def _greedy(
         if a == b:
             continue
         ia, ib = ident.get(a, _Identity()), ident.get(b, _Identity())
-        if conflicts(ia, ib):
+        reason = conflicts(ia, ib)
+        if reason:
             result.refused += 1
-            result.refused_links.append((int(id_l[k]), int(id_r[k]), float(weight[k])))
+            result.refused_links.append((int(id_l[k]), int(id_r[k]), float(weight[k]), reason))
             continue
         keep, gone = (a, b) if a < b else (b, a)
         parent[gone] = keep
@@ -167,15 +268,22 @@ def _greedy(
 
 
 def _reach(
-    cluster_of: dict[int, int], id_l: np.ndarray, id_r: np.ndarray, mask: np.ndarray | None
+    cluster_of: dict[int, int],
+    id_l: np.ndarray,
+    id_r: np.ndarray,
+    mask: np.ndarray | None,
+    anchors: set[int] | None = None,
 ) -> dict[int, set[int]]:
-    """record -> the clusters its links flagged in ``mask`` lead into."""
+    """record -> the clusters its links flagged in ``mask`` lead into (through a record of
+    ``anchors`` only, when given)."""
     out: dict[int, set[int]] = {}
     if mask is None:
         return out
     for a, b in zip(id_l[mask].tolist(), id_r[mask].tolist(), strict=True):
-        out.setdefault(a, set()).add(cluster_of[b])
-        out.setdefault(b, set()).add(cluster_of[a])
+        if anchors is None or b in anchors:
+            out.setdefault(a, set()).add(cluster_of[b])
+        if anchors is None or a in anchors:
+            out.setdefault(b, set()).add(cluster_of[a])
     return out
 
 
@@ -190,23 +298,18 @@ def _ambiguous(
     housed: set[int],
     shared: dict[int, set[int]],
     personal: dict[int, set[int]],
+    attested: dict[int, set[int]],
 ) -> set[int]:
     """Records without SSN/DOB that may be about another person (see the module docstring)."""
     members: dict[int, _Identity] = {}
     for rid, root in cluster_of.items():
         if rid in ident:
-            m, i = members.setdefault(root, _Identity()), ident[rid]
-            m.ssns |= i.ssns
-            m.dobs |= i.dobs
-            m.suffixes |= i.suffixes
-            m.sources |= i.sources
-            m.rows |= i.rows
-            m.last4s |= i.last4s
+            members.setdefault(root, _Identity()).absorb(ident[rid])
     best: dict[tuple[int, int], float] = {}  # (record, cluster) -> best link weight
     for a, b, w in zip(id_l.tolist(), id_r.tolist(), weight.tolist(), strict=True):
         for rec, other in ((a, b), (b, a)):
             i = ident.get(rec)
-            if i is not None and (i.ssns or i.dobs or i.last4s):
+            if i is not None and i.strong():
                 continue
             key = (rec, cluster_of[other])
             if w > best.get(key, -np.inf):
@@ -215,6 +318,15 @@ def _ambiguous(
     for (rec, root), w in best.items():
         by_record.setdefault(rec, []).append((root, w))
     out: set[int] = set()
+    for rec, roots in personal.items():
+        i = ident.get(rec)
+        if i is None or i.dobs or not (i.ssns or i.last4s):
+            continue
+        if any(
+            root != cluster_of[rec] and not names_conflict(i, members.get(root, _Identity()))
+            for root in roots
+        ):
+            out.add(rec)  # its SSN says one person, its phone a namesake: a mixed file
     for rec, links in by_record.items():
         own_root = cluster_of[rec]
         own = max((w for root, w in links if root == own_root), default=None)
@@ -222,20 +334,68 @@ def _ambiguous(
             continue  # a phone / e-mail of this person only: not the namesake's record
         mine = members.get(own_root, _Identity())
         suffixed = rec in ident and bool(ident[rec].suffixes)
-        if mine.suffixes and not suffixed:
+        if (
+            mine.suffixes
+            and not suffixed
+            and not (
+                mine.suffixes == {"JR"}
+                and _own_address(rec, own_root, cluster_of, shared, attested)
+                and not any(
+                    root != own_root
+                    and not names_conflict(
+                        ident.get(rec, _Identity()), members.get(root, _Identity())
+                    )
+                    for root, _ in links
+                )
+            )
+        ):
             out.add(rec)  # a JR / SR person has a namesake this record may be about
             continue
         if own_root in housed and not suffixed and shared.get(rec) != {own_root}:
             out.add(rec)  # its address is not this person's alone in a namesake household
             continue
         for root, w in links:
-            if root == own_root:
-                continue
+            if root == own_root or names_conflict(
+                ident.get(rec, _Identity()), members.get(root, _Identity())
+            ):
+                continue  # its first name says it is not about that person
             if (own_root, root) in namesakes or (
                 w >= own - bits and conflicts(mine, members.get(root, _Identity()))
             ):
                 out.add(rec)
                 break
+    return out
+
+
+def _own_address(
+    rec: int,
+    own_root: int,
+    cluster_of: dict[int, int],
+    shared: dict[int, set[int]],
+    attested: dict[int, set[int]],
+) -> bool:
+    """Whether a record's same-name-same-address links lead into its own person only,
+    through two or more records of ``attested`` (those with an SSN, DOB or suffix)."""
+    anchors = attested.get(rec, set())
+    return (
+        len(anchors) >= 2
+        and shared.get(rec) == {own_root}
+        and {cluster_of[a] for a in anchors} == {own_root}
+    )
+
+
+def _linked(
+    id_l: np.ndarray, id_r: np.ndarray, mask: np.ndarray | None, anchors: set[int]
+) -> dict[int, set[int]]:
+    """record -> the records of ``anchors`` its links flagged in ``mask`` lead to."""
+    out: dict[int, set[int]] = {}
+    if mask is None:
+        return out
+    for a, b in zip(id_l[mask].tolist(), id_r[mask].tolist(), strict=True):
+        if b in anchors:
+            out.setdefault(a, set()).add(b)
+        if a in anchors:
+            out.setdefault(b, set()).add(a)
     return out
 
 
@@ -269,10 +429,14 @@ def cluster_pairs(
     cluster_of = _greedy(record_ids, ident, id_l, id_r, weight, order, result)
     if ambiguity_bits is not None:
         namesakes = {
-            (cluster_of[a], cluster_of[b]) for a, b, w in result.refused_links if w >= namesake_bits
+            (cluster_of[a], cluster_of[b])
+            for a, b, w, reason in result.refused_links
+            if w >= namesake_bits and reason != "first_name"
         }
         namesakes |= {(b, a) for a, b in namesakes}
         shared = _reach(cluster_of, id_l, id_r, coresident)
+        # records whose identity is their own: an SSN, a DOB or a suffix
+        anchored = {r for r, i in ident.items() if i.strong() or i.suffixes}
         # a link between two final clusters was refused: co-resident namesakes
         housed = {
             root
@@ -290,7 +454,8 @@ def cluster_pairs(
             namesakes,
             housed,
             shared,
-            _reach(cluster_of, id_l, id_r, personal),
+            _reach(cluster_of, id_l, id_r, personal, anchored),
+            _linked(id_l, id_r, coresident, anchored),
         )
         if drop:
             dropped = np.array(sorted(drop), dtype=np.int64)

@@ -115,6 +115,16 @@ def load_records(
         )
     finally:
         con.unregister("rs_input_view")
+    build_nicknames(con, table)
+    (count,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+    (distinct,) = con.execute(f"SELECT count(DISTINCT record_id) FROM {table}").fetchall()[0]
+    if distinct != count:
+        raise InputError(f"record_id is not unique ({count - distinct} duplicates)")
+    return count
+
+
+def build_nicknames(con: duckdb.DuckDBPyConnection, table: str = RECORDS_TABLE) -> None:
+    """(Re)build ``rs_nicknames`` from the records' ``first_keys``."""
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {NICKNAMES_TABLE} AS "
         f"WITH k AS (SELECT DISTINCT first_name AS name, unnest(first_keys) AS key FROM {table} "
@@ -122,8 +132,17 @@ def load_records(
         f"SELECT DISTINCT x.name AS a, y.name AS b FROM k x JOIN k y USING (key) "
         f"WHERE x.name <> y.name"
     )
-    (count,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
-    (distinct,) = con.execute(f"SELECT count(DISTINCT record_id) FROM {table}").fetchall()[0]
-    if distinct != count:
-        raise InputError(f"record_id is not unique ({count - distinct} duplicates)")
-    return count
+
+
+def add_aliases(con: duckdb.DuckDBPyConnection, aliases: str, table: str = RECORDS_TABLE) -> None:
+    """Add the first-name pairs of the table ``aliases(a, b)`` (our own constant) to the
+    records' ``first_keys``, both ways. ``rs_nicknames`` is left as built from the input's
+    keys: the aliases serve the clustering's first-name compatibility, not the comparison
+    levels (the model's nickname level keeps its meaning)."""
+    con.execute(
+        f"UPDATE {table} SET first_keys = list_distinct(list_concat("
+        f"coalesce({table}.first_keys, [{table}.first_name]), x.extra)) "
+        f"FROM (SELECT name, list(other) AS extra FROM (SELECT a AS name, b AS other "
+        f"FROM {aliases} UNION SELECT b, a FROM {aliases}) GROUP BY name) x "
+        f"WHERE {table}.first_name = x.name"
+    )

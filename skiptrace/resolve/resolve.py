@@ -16,6 +16,8 @@ touch; given the same model it yields the same persons as a full rebuild.
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -23,12 +25,19 @@ import numpy as np
 import pyarrow as pa
 
 from skiptrace.errors import ConfigError
-from skiptrace.resolve.blocking import block_pairs
-from skiptrace.resolve.clustering import Identity, cluster_pairs, conflicts, identity_of
-from skiptrace.resolve.comparisons import VECTORS_TABLE, compute_vectors, tf_columns
+from skiptrace.resolve.blocking import PAIRS_TABLE, block_pairs
+from skiptrace.resolve.clustering import Identity, conflicts, identity_of
+from skiptrace.resolve.comparisons import tf_columns, vectors_select_sql
 from skiptrace.resolve.explain import Explanation, explain_pair
 from skiptrace.resolve.model import ModelParams
-from skiptrace.resolve.pipeline import DEFAULT_SETTINGS, Settings, flagged_links, identities
+from skiptrace.resolve.pipeline import (
+    DEFAULT_SETTINGS,
+    Settings,
+    cluster_links,
+    components,
+    flagged_links,
+    identities,
+)
 from skiptrace.resolve.records import (
     OPTIONAL_COLUMNS,
     RECORD_COLUMNS,
@@ -36,7 +45,7 @@ from skiptrace.resolve.records import (
     load_records,
 )
 from skiptrace.resolve.scoring import SCORES_TABLE, score_pairs
-from skiptrace.resolve.stable_ids import PersonEvent, assign_ids
+from skiptrace.resolve.stable_ids import PersonEvent, assign_id_arrays
 from skiptrace.resolve.term_frequencies import build_tf_tables, load_tf_tables, save_tf_tables
 from skiptrace.resolve.training import train
 
@@ -47,6 +56,9 @@ OBSERVATION_COLUMNS = {
     " THEN file_id::VARCHAR || ':' || row_number::VARCHAR END",
 }
 NEW_TABLE = "rs_new_records"
+TOUCHED_TABLE = "rs_touched"
+MEMORY_LIMIT = "5GB"  # DuckDB's share of the resolve's memory; NumPy arrays come on top
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -62,6 +74,21 @@ class ResolveSummary:
     events: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     pairs_by_rule: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+
+class _Phases:
+    """Wall seconds per phase, logged at INFO as each phase ends."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def done(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = round(self.seconds.get(phase, 0.0) + now - self._last, 3)
+        self._last = now
+        log.info("resolve %s: %.1f s", phase, self.seconds[phase])
 
 
 def records_relation(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
@@ -136,19 +163,28 @@ def explain_records(
     return replace(ex, conflict=conflict if settings.safeguards else None, same_person=same)
 
 
-def _components(ids: set[int], id_l: np.ndarray, id_r: np.ndarray) -> set[int]:
-    """All records connected to ``ids`` through the given links."""
-    adjacency: dict[int, list[int]] = {}
-    for a, b in zip(id_l.tolist(), id_r.tolist(), strict=True):
-        adjacency.setdefault(a, []).append(b)
-        adjacency.setdefault(b, []).append(a)
-    seen, stack = set(ids), list(ids)
-    while stack:
-        for n in adjacency.get(stack.pop(), ()):
-            if n not in seen:
-                seen.add(n)
-                stack.append(n)
-    return seen
+def _register_ids(con: duckdb.DuckDBPyConnection, table: str, ids: np.ndarray) -> None:
+    """Materialise ``ids`` as the temp table ``table(record_id)``."""
+    con.register("rs_ids_arrow", pa.table({"record_id": ids}))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM rs_ids_arrow")
+    finally:
+        con.unregister("rs_ids_arrow")
+
+
+def _touched(con: duckdb.DuckDBPyConnection, ids: np.ndarray) -> np.ndarray:
+    """The records (of the sorted ``ids``) in a ``person_links`` component of a new record.
+
+    Links to records no longer in the store still connect their neighbours.
+    """
+    links = con.execute("SELECT id_l, id_r FROM person_links").fetchnumpy()
+    ends = np.concatenate([links["id_l"], links["id_r"]])
+    pos = np.minimum(np.searchsorted(ids, ends), max(len(ids) - 1, 0))
+    nodes = np.union1d(ids, ends[ids[pos] != ends]) if len(ids) else np.unique(ends)
+    label = components(nodes, links["id_l"], links["id_r"])
+    new = con.execute(f"SELECT record_id FROM {NEW_TABLE}").fetchnumpy()["record_id"]
+    hit = np.isin(label, label[np.searchsorted(nodes, new)])
+    return nodes[hit & np.isin(nodes, ids)]
 
 
 def resolve_store(
@@ -160,8 +196,25 @@ def resolve_store(
 ) -> ResolveSummary:
     """Resolve the store on ``con``: incremental unless ``full`` or never resolved.
 
-    ``params`` overrides the saved / trained parameters (and is saved).
+    ``params`` overrides the saved / trained parameters (and is saved). DuckDB works within
+    ``MEMORY_LIMIT`` meanwhile (spilling to disk beyond it); the limit is restored after.
     """
+    (limit,) = con.execute("SELECT current_setting('memory_limit')").fetchall()[0]
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    try:
+        return _resolve(con, full=full, settings=settings, params=params)
+    finally:
+        con.execute(f"SET memory_limit = '{limit}'")
+
+
+def _resolve(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    full: bool,
+    settings: Settings,
+    params: ModelParams | None,
+) -> ResolveSummary:
+    phases = _Phases()
     _ensure_tables(con, settings)
     n = load_records(con, records_relation(con))
     notes: list[str] = []
@@ -183,6 +236,7 @@ def resolve_store(
     )
     (new,) = con.execute(f"SELECT count(*) FROM {NEW_TABLE}").fetchall()[0]
     incremental = params is not None and not full and new < n
+    phases.done("load")
     if params is None:
         params = train(
             con,
@@ -192,6 +246,7 @@ def resolve_store(
             link_only=settings.link_only,
             max_block_size=settings.max_block_size,
         )
+    phases.done("train")
     report = block_pairs(
         con,
         settings.rules,
@@ -199,45 +254,35 @@ def resolve_store(
         max_block_size=settings.max_block_size,
         new_only=NEW_TABLE if incremental else None,
     )
-    compute_vectors(con, settings.comparisons, table=VECTORS_TABLE)
-    score_pairs(
-        con, settings.comparisons, params, VECTORS_TABLE, min_probability=settings.threshold
-    )
-    previous = dict(con.execute("SELECT obs_id, person_id FROM person_records").fetchall())
+    phases.done("block")
+    vectors = f"({vectors_select_sql(settings.comparisons, PAIRS_TABLE)})"
+    score_pairs(con, settings.comparisons, params, vectors, min_probability=settings.threshold)
+    phases.done("compare+score")
+    ids = con.execute(f"SELECT record_id FROM {RECORDS_TABLE} ORDER BY record_id").fetchnumpy()[
+        "record_id"
+    ]
     if incremental:
         con.execute(f"INSERT INTO person_links BY NAME SELECT * FROM {SCORES_TABLE}")
-        new_ids = {r for (r,) in con.execute(f"SELECT record_id FROM {NEW_TABLE}").fetchall()}
+        touched = _touched(con, ids)
+        _register_ids(con, TOUCHED_TABLE, touched)
+        links = flagged_links(con, "person_links", only=TOUCHED_TABLE)
     else:
         con.execute(f"CREATE OR REPLACE TABLE person_links AS SELECT * FROM {SCORES_TABLE}")
-        new_ids = set(previous) | {
-            r for (r,) in con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchall()
-        }
-    links = flagged_links(con, "person_links")
-    touched = _components(new_ids, links["id_l"], links["id_r"]) & set(
-        r for (r,) in con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchall()
-    )
-    inside = np.array(
-        [a in touched and b in touched for a, b in zip(links["id_l"], links["id_r"], strict=True)],
-        dtype=bool,
-    )
-    ident = identities(con) if settings.safeguards else {}
-    result = cluster_pairs(
-        np.array(sorted(touched), dtype=np.int64),
-        {r: v for r, v in ident.items() if r in touched},
-        links["id_l"][inside],
-        links["id_r"][inside],
-        links["match_weight"][inside],
-        ambiguity_bits=settings.ambiguity_bits if settings.safeguards else None,
-        namesake_bits=settings.namesake_bits,
-        coresident=links["coresident"][inside],
-        personal=links["personal"][inside],
-    )
-    clusters: dict[int, list[int]] = {}
-    for rid, root in result.cluster_of.items():
-        clusters.setdefault(root, []).append(rid)
-    person_of, events = assign_ids(clusters, {r: p for r, p in previous.items() if r in touched})
-    rows = [(rid, person_of[root]) for root, members in clusters.items() for rid in members]
-    _write(con, rows, touched, events, params, tf_cols)
+        touched = ids
+        links = flagged_links(con, "person_links")
+    phases.done("components")
+    roots, _ = cluster_links(con, touched, links, settings)
+    phases.done("cluster")
+    previous = con.execute(
+        "SELECT obs_id, person_id FROM person_records ORDER BY obs_id"
+    ).fetchnumpy()
+    prev_ids, prev_persons = previous["obs_id"], previous["person_id"]
+    keep = np.isin(prev_ids, touched)
+    person, events = assign_id_arrays(touched, roots, prev_ids[keep], prev_persons[keep])
+    phases.done("ids")
+    _write(con, touched, person, events, params, tf_cols, full=not incremental)
+    phases.done("write")
+    (n_links,) = con.execute("SELECT count(*) FROM person_links").fetchall()[0]
     (persons,) = con.execute("SELECT count(*) FROM persons").fetchall()[0]
     kinds: dict[str, int] = {}
     for e in events:
@@ -247,40 +292,41 @@ def resolve_store(
         records=n,
         new_records=new,
         pairs=report.pairs,
-        links=len(links["id_l"]),
+        links=n_links,
         persons=persons,
         events=kinds,
         warnings=notes + report.warnings,
         pairs_by_rule=report.pairs_by_rule,
+        timings=phases.seconds,
     )
 
 
 def _write(
     con: duckdb.DuckDBPyConnection,
-    rows: list[tuple[int, int]],
-    touched: set[int],
+    touched: np.ndarray,
+    person: np.ndarray,
     events: list[PersonEvent],
     params: ModelParams,
     tf_cols: list[str],
+    *,
+    full: bool,
 ) -> None:
-    """Replace the touched records' persons, append the events, save the model."""
+    """Replace the touched records' persons (all when ``full``; else those in the
+    ``rs_touched`` table), append the events, save the model."""
 
     con.execute("BEGIN")
     try:
-        con.register("rs_touched", pa.table({"obs_id": np.array(sorted(touched), dtype=np.int64)}))
-        con.execute("DELETE FROM person_records WHERE obs_id IN (SELECT obs_id FROM rs_touched)")
-        con.execute(
-            "DELETE FROM person_records WHERE obs_id NOT IN (SELECT obs_id FROM observations)"
-        )
-        con.register(
-            "rs_rows",
-            pa.table(
-                {
-                    "obs_id": np.array([r[0] for r in rows], dtype=np.int64),
-                    "person_id": np.array([r[1] for r in rows], dtype=np.int64),
-                }
-            ),
-        )
+        if full:
+            con.execute("DELETE FROM person_records")
+        else:
+            con.execute(
+                "DELETE FROM person_records WHERE obs_id IN "
+                f"(SELECT record_id FROM {TOUCHED_TABLE})"
+            )
+            con.execute(
+                "DELETE FROM person_records WHERE obs_id NOT IN (SELECT obs_id FROM observations)"
+            )
+        con.register("rs_rows", pa.table({"obs_id": touched, "person_id": person}))
         con.execute("INSERT INTO person_records SELECT obs_id, person_id FROM rs_rows")
         con.execute(
             "CREATE OR REPLACE TABLE persons AS SELECT person_id, count(*)::INTEGER AS records "
@@ -308,5 +354,5 @@ def _write(
         con.execute("ROLLBACK")
         raise
     finally:
-        for view in ("rs_touched", "rs_rows", "rs_events"):
+        for view in ("rs_rows", "rs_events"):
             con.unregister(view)

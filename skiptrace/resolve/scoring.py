@@ -42,10 +42,13 @@ def score_pairs(
     *,
     min_probability: float = 0.0,
     table: str = SCORES_TABLE,
+    batch_rows: int = 2_000_000,
 ) -> int:
     """Create ``table(id_l, id_r, match_weight, match_probability, w_<field>...)``.
 
-    Only pairs with probability >= ``min_probability`` are kept. Returns the row count.
+    ``vectors`` is a table or a parenthesised query of comparison vectors; it is read in
+    batches of ``batch_rows``, so memory stays bounded whatever the number of pairs. Only
+    pairs with probability >= ``min_probability`` are kept. Returns the row count.
     """
     tf_cols = sorted({lv.tf for c in comparisons for lv in c.levels if lv.tf})
     joins = " ".join(
@@ -53,14 +56,33 @@ def score_pairs(
     )
     tf_select = "".join(f", t_{col}.tf AS tf_{col}" for col in tf_cols)
     names = ", ".join(f"v.{c.name}" for c in comparisons)
-    cols = con.execute(
+    reader = con.execute(
         f"SELECT v.id_l, v.id_r, {names}{tf_select} FROM {vectors} v {joins}"
-    ).fetchnumpy()
-    fill = {
-        k: (np.asarray(v.filled(np.nan)) if np.ma.isMaskedArray(v) else v) for k, v in cols.items()
-    }
+    ).to_arrow_reader(batch_rows)
+    kept = [_score_batch(comparisons, params, batch, min_probability) for batch in reader]
+    schema = pa.schema(
+        [("id_l", pa.int64()), ("id_r", pa.int64())]
+        + [(k, pa.float64()) for k in ("match_weight", "match_probability")]
+        + [(f"w_{c.name}", pa.float64()) for c in comparisons]
+    )
+    scores = pa.Table.from_batches([b for b in kept if b.num_rows], schema=schema)
+    con.register("rs_scores_arrow", scores)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM rs_scores_arrow")
+    con.unregister("rs_scores_arrow")
+    return scores.num_rows
+
+
+def _score_batch(
+    comparisons: tuple[Comparison, ...],
+    params: ModelParams,
+    batch: pa.RecordBatch,
+    min_probability: float,
+) -> pa.RecordBatch:
+    """The scored rows of one batch of comparison vectors at or above ``min_probability``."""
+    fill = {name: batch.column(name).to_numpy(zero_copy_only=False) for name in batch.schema.names}
+    fill = {k: v.astype(float) if k.startswith("tf_") else v for k, v in fill.items()}
     weights = field_weights(comparisons, params, fill)
-    total = params.prior_weight() + sum(weights.values(), np.zeros(len(fill["id_l"])))
+    total = params.prior_weight() + sum(weights.values(), np.zeros(batch.num_rows))
     prob = 1.0 / (1.0 + np.exp2(-np.clip(total, -1000, 1000)))
     keep = prob >= min_probability
     data = {
@@ -70,7 +92,4 @@ def score_pairs(
         "match_probability": prob[keep],
     }
     data.update({f"w_{k}": v[keep] for k, v in weights.items()})
-    con.register("rs_scores_arrow", pa.table(data))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM rs_scores_arrow")
-    con.unregister("rs_scores_arrow")
-    return int(keep.sum())
+    return pa.RecordBatch.from_pydict(data)

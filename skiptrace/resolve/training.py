@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 
 from skiptrace.errors import ConfigError
-from skiptrace.resolve.blocking import BlockingRule, rule_pairs_sql
+from skiptrace.resolve.blocking import NAME_CAP, BlockingRule, rule_pairs_sql
 from skiptrace.resolve.comparisons import Comparison, vectors_select_sql
 from skiptrace.resolve.em import estimate_m_em
 from skiptrace.resolve.model import ModelParams
@@ -27,6 +27,7 @@ from skiptrace.resolve.records import RECORDS_TABLE
 from skiptrace.resolve.u_estimation import estimate_u
 
 TRAIN_PAIRS_TABLE = "rs_train_pairs"
+TRAIN_RECORDS_TABLE = "rs_train_records"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +37,13 @@ class TrainingRule:
     name: str
     keys: tuple[str, ...]
     excludes: tuple[str, ...]
+    cap: int | None = None  # a lower hot-key cap (see ``BlockingRule.cap``)
 
 
 DEFAULT_TRAINING_RULES: tuple[TrainingRule, ...] = (
     TrainingRule("dob", ("dob_digits",), ("dob",)),
     TrainingRule("ssn", ("ssn",), ("ssn",)),
-    TrainingRule("names", ("first_name", "last_name"), ("first_name", "last_name")),
+    TrainingRule("names", ("first_name", "last_name"), ("first_name", "last_name"), NAME_CAP),
 )
 
 
@@ -71,21 +73,40 @@ def train(
     u_pairs: int = 500_000,
     link_only: bool = False,
     max_block_size: int = 1000,
+    max_records: int = 2_000_000,
 ) -> ModelParams:
-    """Estimate u, m and the prior without labels; deterministic for a ``seed``."""
+    """Estimate u, m and the prior without labels; deterministic for a ``seed``.
+
+    u comes from all records. Over ``max_records`` records the EM sessions run on a
+    deterministic sample of that many records (by a hash of the record id): the pairs
+    among them are a share ``q**2`` of all, matches and non-matches alike, so m keeps its
+    estimate and the session's match counts are scaled back by ``1 / q**2``.
+    """
     if len(rules) < 2:
         raise ConfigError("training needs at least two training rules")
     u, n_random = estimate_u(con, comparisons, n_pairs=u_pairs, seed=seed, link_only=link_only)
+    (n,) = con.execute(f"SELECT count(*) FROM {RECORDS_TABLE}").fetchall()[0]
+    share = min(1.0, max_records / n) if n else 1.0
+    records = RECORDS_TABLE
+    if share < 1.0:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {TRAIN_RECORDS_TABLE} AS SELECT * FROM {RECORDS_TABLE} "
+            "WHERE hash(record_id, ?::BIGINT) % 1000000 < ?",
+            [seed, int(share * 1_000_000)],
+        )
+        records = TRAIN_RECORDS_TABLE
+        max_block_size = max(2, int(max_block_size * share))
     m_sum = {c.name: np.zeros(len(c.levels) + 1) for c in comparisons}
     m_n = dict.fromkeys(m_sum, 0)
     agree = np.full((len(rules), len(rules)), np.nan)  # agree[s, r]: P(agree on r | match) in s
     matches_in = np.zeros(len(rules))
     iterations = 0
     for s, rule in enumerate(rules):
-        block = BlockingRule(rule.name, rule.keys)
+        cap = max(2, int(rule.cap * share)) if rule.cap else None
+        block = BlockingRule(rule.name, rule.keys, cap=cap)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {TRAIN_PAIRS_TABLE} AS "
-            f"{rule_pairs_sql(block, link_only, None, max_block_size)}"
+            f"{rule_pairs_sql(block, link_only, None, max_block_size, records=records)}"
         )
         comps = tuple(c for c in comparisons if c.name not in rule.excludes)
         flags = "".join(f", {_agree_sql(r)} AS agree_{i}" for i, r in enumerate(rules))
@@ -103,7 +124,7 @@ def train(
             m_sum[c.name] += np.asarray(params.m[c.name])
             m_n[c.name] += 1
         w = post * rows["n"]
-        matches_in[s] = w.sum()
+        matches_in[s] = w.sum() / share**2
         for r in range(len(rules)):
             agree[s, r] = float((w * rows[f"agree_{r}"]).sum() / w.sum())
     missing = [name for name, k in m_n.items() if k == 0]
