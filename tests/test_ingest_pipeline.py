@@ -344,3 +344,84 @@ def test_rows_of_an_interrupted_load_are_replaced(
     assert [f.status for f in summary.files] == ["ingested", "unchanged"]
     assert snapshot(store)["observations"] == before["observations"]
     assert_accounting(store)
+
+
+LISTING = (
+    HEADER.format(name="listing", data_class="telco", asserts='["phone_listing"]')
+    + """
+[file]
+pattern = "listing*.csv"
+format = "csv"
+[fields.name]
+column = "NAME"
+format = "first_last"
+[fields.phone]
+columns = ["HOME", "CELL"]
+[fields.phone_type]
+column = "LT"
+[fields.email]
+columns = ["E1", "E2"]
+"""
+)
+LISTING_ROWS = """NAME,HOME,CELL,LT,E1,E2
+JOHN SMITH,217-555-0134 / 217-555-0199,309-555-0100,landline,a@x.com,b@x.com
+JANE DOE,,not a phone,mobile,bad@,c@x.com
+JANE DOE,217-555-0134,217-555-0134,,,
+"""
+
+
+def test_several_phone_and_email_columns(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "listing.toml").write_text(LISTING, encoding="utf-8")
+    path = tmp_path / "listing_1.csv"
+    path.write_text(LISTING_ROWS, encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    (result,) = ingest_paths([path], catalog, store).files
+    assert (result.rows_read, result.rows_ingested, result.contacts) == (3, 3, 8)
+    con = duckdb.connect(str(store), read_only=True)
+    obs = con.execute(
+        "SELECT row_number, phone, phone_type, email FROM observations ORDER BY row_number"
+    ).fetchall()
+    facts = con.execute(
+        "SELECT o.row_number, c.kind, c.value_key, c.line_type FROM contacts c "
+        "JOIN observations o USING (obs_id) ORDER BY ALL"
+    ).fetchall()
+    field_rejects = con.execute(
+        "SELECT row_number, field FROM rejects WHERE level = 'field' ORDER BY ALL"
+    ).fetchall()
+    con.close()
+    assert obs == [
+        (1, "+12175550134", "landline", "a@x.com"),
+        (2, None, "mobile", "c@x.com"),
+        (3, "+12175550134", None, None),
+    ]
+    phones = [(r, k, line) for r, kind, k, line in facts if kind == "phone"]
+    assert phones == [
+        (1, "+12175550134", "landline"),
+        (1, "+12175550199", None),
+        (1, "+13095550100", None),
+        (3, "+12175550134", None),
+        (3, "+12175550134", None),
+    ]
+    emails = [(r, k) for r, kind, k, _ in facts if kind == "email"]
+    assert emails == [(1, "a@x.com"), (1, "b@x.com"), (2, "c@x.com")]
+    assert field_rejects == [(2, "email"), (2, "phone")]
+    assert_accounting(store)
+
+
+def test_reject_keeps_the_raw_value_behind_a_value_map(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    text = LISTING.replace('columns = ["HOME", "CELL"]', 'column = "HOME"\nvalues = { NONE = "" }')
+    (catalog / "listing.toml").write_text(text.replace('columns = ["E1", "E2"]', 'column = "E1"'))
+    path = tmp_path / "listing_1.csv"
+    path.write_text(
+        "NAME,HOME,CELL,LT,E1,E2\nA B,NONE,,,,\nC D,none,,,,\nE F,555,,,,\n", encoding="utf-8"
+    )
+    store = tmp_path / "s.duckdb"
+    ingest_paths([path], catalog, store)
+    con = duckdb.connect(str(store), read_only=True)
+    rejects = con.execute("SELECT row_number, field, raw FROM rejects").fetchall()
+    con.close()
+    assert rejects == [(3, "phone", "555")]

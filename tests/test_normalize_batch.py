@@ -14,7 +14,13 @@ from skiptrace.normalize import (
     normalize_name,
     normalize_phone,
 )
-from skiptrace.normalize.batch import cached_values, clear_caches
+from skiptrace.normalize.batch import (
+    cached_values,
+    clear_caches,
+    encode,
+    encode_address_columns,
+    encode_column,
+)
 
 VALUES = ["415-253-0000", None, "(415) 253-0000", "", "415-253-0000", "bogus"]
 
@@ -75,3 +81,25 @@ def test_clearing_caches_keeps_results() -> None:
     clear_caches()
     assert cached_values() == 0
     assert normalize_column("address", values) == before
+
+
+def test_encode_keeps_first_seen_order() -> None:
+    distinct, index = encode(["b", None, "a", "b", None])
+    assert distinct == ["b", None, "a"]
+    assert index.tolist() == [0, 1, 2, 0, 1]
+
+
+def test_encoded_column_spreads_to_the_per_value_results() -> None:
+    results, index = encode_column("phone", VALUES)
+    assert len(results) == len(set(VALUES))
+    assert [results[i] for i in index] == normalize_column("phone", VALUES)
+    dates, index = encode_column("date", ["01/02/2020", "x"], formats=["%m/%d/%Y"])
+    assert [dates[i].iso or dates[i].error for i in index] == ["2020-01-02", "format_mismatch"]
+
+
+def test_encoded_address_columns_spread_to_the_per_row_results() -> None:
+    line1 = ["1 Main St", "1 Main St", None, "1 Main St"]
+    zips = ["62701", "62701", "62701", "62702"]
+    results, index = encode_address_columns(line1=line1, zip=zips)
+    assert len(results) == 3 and index.tolist() == [0, 0, 1, 2]
+    assert [results[i] for i in index] == normalize_address_columns(line1=line1, zip=zips)

@@ -11,10 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from skiptrace.ingest.catalog import ADDRESS_FIELDS, DATE_FIELDS, FieldSpec, Source
 from skiptrace.ingest.readers import Chunk
 from skiptrace.ingest.redact import redact_value
-from skiptrace.normalize import normalize_address_columns, normalize_column, normalize_name_parts
+from skiptrace.normalize import normalize_name_parts
+from skiptrace.normalize.batch import encode, encode_address_columns, encode_column
 
 TEXT_FIELDS = frozenset({"phone_type", "status", "case_type", "record_id"})
 
@@ -30,36 +33,43 @@ class FieldProblem:
 
 
 @dataclass(slots=True)
+class Encoded:
+    """A column of a chunk in encoded form: row ``i`` holds ``values[index[i]]``."""
+
+    values: list[Any]
+    index: np.ndarray
+
+    def map(self, fn: Callable[[Any], Any]) -> Encoded:
+        """The same rows with ``fn`` applied to each distinct value."""
+        return Encoded([fn(v) for v in self.values], self.index)
+
+
+@dataclass(slots=True)
 class PartyValues:
-    """One party block's values per row; ``names[i]`` holds the persons of row ``i``."""
+    """One party block's values; ``names`` holds a tuple of persons per distinct value."""
 
     role: str
-    names: list[tuple[Any, ...]]
-    dob: list[Any] | None
-    ssn: list[Any] | None
-    birth_year: list[int | None] | None
+    names: Encoded
+    dob: Encoded | None
+    ssn: Encoded | None
+    birth_year: Encoded | None
 
 
 @dataclass(slots=True)
 class MappedChunk:
-    """Normalized values of a chunk: per-row lists aligned with ``row_numbers``."""
+    """Normalized values of a chunk, encoded per column, aligned with ``row_numbers``.
+
+    Phones and e-mails hold a tuple of usable values per row (every column of the field).
+    """
 
     row_numbers: list[int]
     parties: list[PartyValues]
-    values: dict[str, list[Any]]
+    values: dict[str, Encoded]
     problems: list[FieldProblem]
 
 
-def _distinct(fn: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
-    """Apply ``fn`` once per distinct value (composite keys are tuples)."""
-    cache = {v: fn(v) for v in dict.fromkeys(values)}
-    return [cache[v] for v in values]
-
-
-def _mapped(spec: FieldSpec, values: list[str | None]) -> list[str | None]:
-    """Apply the field's value map (exact, then case-insensitive) to raw values."""
-    if not spec.values:
-        return values
+def _value_map(spec: FieldSpec) -> Callable[[str | None], str | None]:
+    """The field's value map (exact, then case-insensitive) as a function of a raw value."""
     table = dict(spec.values)
     folded = {k.strip().upper(): v for k, v in spec.values}
 
@@ -69,7 +79,11 @@ def _mapped(spec: FieldSpec, values: list[str | None]) -> list[str | None]:
         text = raw.strip()
         return table.get(text, folded.get(text.upper(), raw))
 
-    return _distinct(lookup, values)
+    return lookup
+
+
+def _joined(raw: Any) -> str:
+    return raw if isinstance(raw, str) else " ".join(filter(None, raw))
 
 
 class _Mapper:
@@ -78,91 +92,119 @@ class _Mapper:
         self.chunk = chunk
         self.problems: list[FieldProblem] = []
 
-    def raw(self, spec: FieldSpec, column: str | None = None) -> list[str | None]:
-        return _mapped(spec, self.chunk.columns[column or spec.column or ""])
+    def raw(self, spec: FieldSpec, column: str | None = None) -> Encoded:
+        """A column's distinct raw values (after the field's value map) and row indices."""
+        raws = Encoded(*encode(self.chunk.columns[column or spec.column or ""]))
+        return raws.map(_value_map(spec)) if spec.values else raws
 
-    def note(self, spec: FieldSpec, raws: Sequence[Any], results: Sequence[Any]) -> None:
-        """Record a problem for each non-empty value the normalizer rejected."""
-        for i, result in enumerate(results):
-            if result is not None and not result.ok and result.error != "empty":
-                raw = raws[i] if isinstance(raws[i], str) else " ".join(filter(None, raws[i]))
-                self.problems.append(
-                    FieldProblem(
-                        i, spec.name, result.error or "invalid", redact_value(spec.name, raw)
-                    )
-                )
+    def note(
+        self,
+        spec: FieldSpec,
+        raw_of: Callable[[int], Any],
+        results: Sequence[Any],
+        index: np.ndarray,
+    ) -> None:
+        """Record a problem for each row whose non-empty value the normalizer rejected.
 
-    def names(self, spec: FieldSpec) -> list[tuple[Any, ...]]:
+        Row ``i`` has result ``results[index[i]]``; ``raw_of(i)`` is its raw value (or parts).
+        """
+        bad = [r is not None and not r.ok and r.error != "empty" for r in results]
+        if not any(bad):
+            return
+        for i in np.flatnonzero(np.asarray(bad)[index]).tolist():
+            result = results[index[i]]
+            raw = redact_value(spec.name, _joined(raw_of(i)))
+            self.problems.append(FieldProblem(i, spec.name, result.error or "invalid", raw))
+
+    def normalized(self, kind: str, spec: FieldSpec, **options: Any) -> tuple[Encoded, Encoded]:
+        """(raw values, normalized values), one normalizer call per distinct raw value."""
+        raws = self.raw(spec)
+        results, index = encode_column(kind, raws.values, **options)
+        return raws, Encoded(results, index[raws.index])
+
+    def names(self, spec: FieldSpec) -> Encoded:
         if spec.parts:
-            keys = list(zip(*(self.chunk.columns[c] for _, c in spec.parts), strict=True))
             parts = [p for p, _ in spec.parts]
-            single = _distinct(
-                lambda k: normalize_name_parts(**dict(zip(parts, k, strict=True))), keys
+            distinct, index = encode(
+                zip(*(self.chunk.columns[c] for _, c in spec.parts), strict=True)
             )
-            return [(n,) for n in single]
-        raws = self.raw(spec)
+            return Encoded(
+                [(normalize_name_parts(**dict(zip(parts, k, strict=True))),) for k in distinct],
+                index,
+            )
         if spec.format == "multi_party":
-            return normalize_column("parties", raws, fmt="multi_party")
-        return [(n,) for n in normalize_column("name", raws, fmt=spec.format)]
+            return self.normalized("parties", spec, fmt="multi_party")[1]
+        return self.normalized("name", spec, fmt=spec.format)[1].map(lambda n: (n,))
 
-    def dates(self, spec: FieldSpec) -> list[Any]:
+    def dates(self, spec: FieldSpec) -> Encoded:
         fmt = spec.date_format or self.source.file.date_format
-        raws = self.raw(spec)
-        results = normalize_column("date", raws, formats=(fmt,) if fmt else None)
-        self.note(spec, raws, results)
+        return self.simple("date", spec, formats=(fmt,) if fmt else None)
+
+    def simple(self, kind: str, spec: FieldSpec, **options: Any) -> Encoded:
+        raws, results = self.normalized(kind, spec, **options)
+        self.note(spec, _row_values(raws), results.values, results.index)
         return results
 
-    def simple(self, kind: str, spec: FieldSpec) -> list[Any]:
-        raws = self.raw(spec)
-        results = normalize_column(kind, raws)
-        self.note(spec, raws, results)
-        return results
-
-    def address(self, spec: FieldSpec) -> list[Any]:
+    def address(self, spec: FieldSpec) -> Encoded:
         if not spec.parts:
             return self.simple("address", spec)
         columns = {part: self.chunk.columns[c] for part, c in spec.parts}
-        results = normalize_address_columns(**columns)
-        keys = list(zip(*columns.values(), strict=True))
-        if "line1" in columns:
-            self.note(spec, keys, results)
-        else:  # a locality-only address (e.g. ZIP of last residence): no street is expected
-            self.note(spec, keys, [r if r.error != "no_street" else None for r in results])
-        return results
+        results, index = encode_address_columns(**columns)
 
-    def multi(self, kind: str, spec: FieldSpec) -> list[tuple[Any, ...]]:
+        def keys(i: int) -> tuple[str | None, ...]:
+            return tuple(column[i] for column in columns.values())
+
+        if "line1" in columns:
+            self.note(spec, keys, results, index)
+        else:  # a locality-only address (e.g. ZIP of last residence): no street is expected
+            self.note(spec, keys, [r if r.error != "no_street" else None for r in results], index)
+        return Encoded(results, index)
+
+    def multi(self, kind: str, spec: FieldSpec) -> Encoded:
         """Phones or e-mails: every column of the field, several numbers per value allowed."""
-        per_row: list[tuple[Any, ...]] = [() for _ in self.chunk.row_numbers]
+        per_column: list[Encoded] = []
         for column in (spec.column, *spec.columns) if spec.column else spec.columns:
             raws = self.raw(spec, column)
-            results = normalize_column("phones" if kind == "phone" else kind, raws)
+            results, index = encode_column("phones" if kind == "phone" else kind, raws.values)
             if kind == "phone":
-                self.note(spec, raws, [next((p for p in f if not p.ok), None) for f in results])
-                results = [tuple(p for p in found if p.ok) for found in results]
+                first_bad = [next((p for p in found if not p.ok), None) for found in results]
+                self.note(spec, _row_values(raws), first_bad, index[raws.index])
+                usable = [tuple(p for p in found if p.ok) for found in results]
             else:
-                self.note(spec, raws, results)
-                results = [(r,) if r.ok else () for r in results]
-            per_row = [a + b for a, b in zip(per_row, results, strict=True)]
-        return per_row
+                self.note(spec, _row_values(raws), results, index[raws.index])
+                usable = [(r,) if r.ok else () for r in results]
+            per_column.append(Encoded(usable, index[raws.index]))
+        if len(per_column) == 1:
+            return per_column[0]
+        combos, index = encode(zip(*(c.index.tolist() for c in per_column), strict=True))
+        values = [
+            sum((c.values[k] for c, k in zip(per_column, combo, strict=True)), ())
+            for combo in combos
+        ]
+        return Encoded(values, index)
 
-    def text(self, spec: FieldSpec) -> list[str | None]:
-        return [v.strip() or None if v is not None else None for v in self.raw(spec)]
+    def text(self, spec: FieldSpec) -> Encoded:
+        return self.raw(spec).map(lambda v: v.strip() or None if v is not None else None)
 
-    def birth_year(self, spec: FieldSpec) -> list[int | None]:
+    def birth_year(self, spec: FieldSpec) -> Encoded:
         raws = self.raw(spec)
         years: list[int | None] = []
-        for i, raw in enumerate(raws):
+        bad: list[str | None] = []
+        for raw in raws.values:
             text = (raw or "").strip()
             year = int(text) if text.isdigit() and len(text) == 4 else None
-            if text and (year is None or not 1850 <= year <= 2100):
+            invalid = bool(text) and (year is None or not 1850 <= year <= 2100)
+            years.append(None if invalid else year)
+            bad.append(text if invalid else None)
+        if any(b is not None for b in bad):
+            for i in np.flatnonzero(np.asarray([b is not None for b in bad])[raws.index]):
+                text = bad[raws.index[i]] or ""
                 self.problems.append(
-                    FieldProblem(i, spec.name, "unparseable", redact_value("dob", text))
+                    FieldProblem(int(i), spec.name, "unparseable", redact_value("dob", text))
                 )
-                year = None
-            years.append(year)
-        return years
+        return Encoded(years, raws.index)
 
-    def field(self, spec: FieldSpec) -> list[Any]:
+    def field(self, spec: FieldSpec) -> Encoded:
         name = spec.name
         if name in DATE_FIELDS:
             return self.dates(spec)
@@ -175,6 +217,11 @@ class _Mapper:
         if name == "birth_year":
             return self.birth_year(spec)
         return self.simple(name, spec)
+
+
+def _row_values(encoded: Encoded) -> Callable[[int], Any]:
+    """Row ``i``'s value of an encoded column."""
+    return lambda i: encoded.values[encoded.index[i]]
 
 
 def map_chunk(source: Source, chunk: Chunk) -> MappedChunk:
@@ -193,12 +240,13 @@ def map_chunk(source: Source, chunk: Chunk) -> MappedChunk:
             )
         )
     values = {spec.name: mapper.field(spec) for spec in source.fields}
-    index = {n: i for i, n in enumerate(chunk.row_numbers)}
-    for problem in chunk.value_problems:
-        for spec in (*(f for p in source.parties for f in p.fields), *source.fields):
-            if problem.column in spec.source_columns:
-                raw = redact_value(spec.name, problem.raw)
-                mapper.problems.append(
-                    FieldProblem(index[problem.row_number], spec.name, problem.reason, raw)
-                )
+    if chunk.value_problems:
+        index = {n: i for i, n in enumerate(chunk.row_numbers)}
+        for problem in chunk.value_problems:
+            for spec in (*(f for p in source.parties for f in p.fields), *source.fields):
+                if problem.column in spec.source_columns:
+                    raw = redact_value(spec.name, problem.raw)
+                    mapper.problems.append(
+                        FieldProblem(index[problem.row_number], spec.name, problem.reason, raw)
+                    )
     return MappedChunk(chunk.row_numbers, parties, values, mapper.problems)

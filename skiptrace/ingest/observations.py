@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from skiptrace.ingest.catalog import Source
-from skiptrace.ingest.contacts import ADDRESS_ORDER, contacts_table, line_types, to_date
-from skiptrace.ingest.mapping import MappedChunk
+from skiptrace.ingest.contacts import (
+    ADDRESS_ORDER,
+    SUPERSEDED_ROLES,
+    contacts_table,
+    line_types,
+    row_column,
+    take,
+    to_date,
+)
+from skiptrace.ingest.mapping import Encoded, MappedChunk
 from skiptrace.ingest.readers import Chunk
 from skiptrace.ingest.redact import scrub_text
 
@@ -51,7 +61,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def obs_ids(file_id: int, row_numbers: list[int], party_index: list[int]) -> np.ndarray:
+def obs_ids(file_id: int, row_numbers: Any, party_index: Any) -> np.ndarray:
     """Stable observation ids derived from (file content id, row number, party index)."""
     rows = np.asarray(row_numbers, dtype=np.uint64)
     parties = np.asarray(party_index, dtype=np.uint64)
@@ -60,27 +70,62 @@ def obs_ids(file_id: int, row_numbers: list[int], party_index: list[int]) -> np.
     return (mixed >> np.uint64(1)).astype(np.int64)
 
 
-def _first_ok(values: tuple[Any, ...] | None) -> Any:
-    return next((v for v in values or () if v.ok), None)
+def _strings(objects: list[Any], attrs: dict[str, str]) -> dict[str, pa.Array]:
+    """String attributes of objects (None entries allowed) as Arrow columns; "" becomes null."""
+    get = attrgetter(*attrs.values())
+    if len(attrs) == 1:
+        columns: list[Any] = [[get(o) if o is not None else None for o in objects]]
+    else:
+        empty = (None,) * len(attrs)
+        rows = [get(o) if o is not None else empty for o in objects]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(attrs)
+    null = pa.scalar(None, pa.string())
+    out = {}
+    for name, values in zip(attrs, columns, strict=True):
+        array = pa.array(values, pa.string())
+        out[name] = pc.if_else(pc.equal(array, ""), null, array)
+    return out
 
 
-def _attr(objects: list[Any], name: str) -> list[Any]:
-    """``obj.name`` per object, None for missing objects and empty strings."""
-    return [(getattr(o, name) or None) if o is not None else None for o in objects]
-
-
-def _ok_or_none(values: list[Any] | None, n: int) -> list[Any]:
-    if values is None:
-        return [None] * n
-    return [v if v is not None and v.ok else None for v in values]
-
-
+_NAME_ATTRS = {
+    "name": "canonical", "name_prefix": "prefix", "first_name": "first",
+    "middle_name": "middle", "last_name": "last", "name_suffix": "suffix", "name_key": "key",
+    "first_phonetic": "first_phonetic", "last_phonetic": "last_phonetic",
+}  # fmt: skip
 _ADDR_ATTRS = {
     "addr_line": "line", "addr_number": "number", "addr_street": "street",
     "addr_unit": "unit", "addr_po_box": "po_box", "addr_city": "city", "addr_state": "state",
     "addr_zip5": "zip5", "addr_zip4": "zip4", "addr_key": "key",
     "addr_street_key": "street_key", "addr_timezone": "timezone",
 }  # fmt: skip
+_EMPTY = np.zeros(0, dtype=np.intp)
+
+
+def _ok(value: Any) -> Any:
+    return value if value is not None and value.ok else None
+
+
+def _first(values: tuple[Any, ...]) -> Any:
+    return values[0] if values else None
+
+
+def _concat(
+    encodings: list[Encoded | None], rows: list[np.ndarray]
+) -> tuple[list[Any], np.ndarray]:
+    """Distinct values of several encodings, and per (encoding, rows) group the value ids.
+
+    A missing encoding gives None (the last value) for its rows.
+    """
+    values: list[Any] = []
+    ids = [_EMPTY]
+    for encoded, picked in zip(encodings, rows, strict=True):
+        if encoded is None:
+            ids.append(np.full(len(picked), -1, dtype=np.intp))
+        else:
+            ids.append(encoded.index[picked] + len(values))
+            values.extend(encoded.values)
+    values.append(None)
+    return values, np.where((joined := np.concatenate(ids)) < 0, len(values) - 1, joined)
 
 
 class _Builder:
@@ -90,45 +135,85 @@ class _Builder:
         self.chunk = chunk
         self.mapped = mapped
         self.n = len(mapped.row_numbers)
-        # per observation
-        self.rows: list[int] = []
-        self.party_index: list[int] = []
-        self.roles: list[str] = []
+        # per observation, in (row, party block, person) order
+        self.rows = _EMPTY
+        self.party_index = _EMPTY
+        self.block = _EMPTY
         self.names: list[Any] = []
-        self.dobs: list[Any] = []
-        self.ssns: list[Any] = []
-        self.birth_years: list[int | None] = []
+        self.name_ids = _EMPTY
+        self.block_rows: list[np.ndarray] = []  # per block: the rows of its observations
+        self.order = _EMPTY  # block-major observation order -> row order
         # rejects
         self.rejects: list[tuple[int, str, str | None, str, str]] = []
 
     def expand_parties(self) -> tuple[int, int, dict[str, int]]:
-        """Fill the per-observation lists; return (rows ingested, rows rejected, reasons)."""
-        name_problems = {p.index: p for p in self.mapped.problems if p.field == "name"}
-        reasons: dict[str, int] = {}
-        ingested = 0
-        for i in range(self.n):
-            index = 0
-            found = 0
-            failed: Any = None
-            for party in self.mapped.parties:
-                for name in party.names[i]:
+        """Lay out the observations; return (rows ingested, rows rejected, reasons)."""
+        n = self.n
+        rows, slots, name_ids, blocks = [], [], [], []
+        slot_base = np.zeros(n, dtype=np.intp)
+        found = np.zeros(n, dtype=np.intp)
+        failing: list[tuple[list[Any], np.ndarray]] = []  # per block: first failed name
+        for b, party in enumerate(self.mapped.parties):
+            encoded = party.names
+            base = len(self.names)
+            n_distinct = len(encoded.values)
+            starts = np.zeros(n_distinct, dtype=np.intp)
+            n_ok = np.zeros(n_distinct, dtype=np.intp)
+            n_slots = np.zeros(n_distinct, dtype=np.intp)
+            slot_of: list[int] = []
+            failed: list[Any] = []
+            for d, persons in enumerate(encoded.values):
+                starts[d] = len(self.names) - base
+                slot = 0
+                first_failed = None
+                for name in persons:
                     if not name.ok and name.error == "empty":
                         continue  # an empty name column names nobody: no party slot
                     if name.ok:
-                        self.rows.append(i)
-                        self.party_index.append(index)
-                        self.roles.append(party.role)
                         self.names.append(name)
-                        self.dobs.append(party.dob[i] if party.dob else None)
-                        self.ssns.append(party.ssn[i] if party.ssn else None)
-                        self.birth_years.append(party.birth_year[i] if party.birth_year else None)
-                        found += 1
-                    elif failed is None:
-                        failed = name
-                    index += 1
+                        slot_of.append(slot)
+                    elif first_failed is None:
+                        first_failed = name
+                    slot += 1
+                n_ok[d] = len(self.names) - base - starts[d]
+                n_slots[d] = slot
+                failed.append(first_failed)
+            index = encoded.index
+            per_row = n_ok[index]
+            block_rows = np.repeat(np.arange(n), per_row)
+            k = np.arange(len(block_rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+            item = starts[index[block_rows]] + k
+            rows.append(block_rows)
+            slots.append(slot_base[block_rows] + np.asarray(slot_of, dtype=np.intp)[item])
+            name_ids.append(item + base)
+            blocks.append(np.full(len(block_rows), b, dtype=np.intp))
+            self.block_rows.append(block_rows)
+            slot_base += n_slots[index]
+            found += per_row
+            failing.append((failed, index))
+        all_rows = np.concatenate(rows) if rows else _EMPTY
+        self.order = np.argsort(all_rows, kind="stable")
+        self.rows = all_rows[self.order]
+        self.party_index = np.concatenate(slots)[self.order] if slots else _EMPTY
+        self.name_ids = np.concatenate(name_ids)[self.order] if name_ids else _EMPTY
+        self.block = np.concatenate(blocks)[self.order] if blocks else _EMPTY
+        return self._name_rejects(found, failing)
+
+    def _name_rejects(
+        self, found: np.ndarray, failing: list[tuple[list[Any], np.ndarray]]
+    ) -> tuple[int, int, dict[str, int]]:
+        """Row rejects (nobody usable named) and field rejects (one bad name of several)."""
+        name_problems = {p.index: p for p in self.mapped.problems if p.field == "name"}
+        attention = found == 0
+        for failed, index in failing:
+            has_failed = np.fromiter((f is not None for f in failed), bool, len(failed))
+            if len(has_failed):
+                attention |= has_failed[index]
+        reasons: dict[str, int] = {}
+        for i in sorted({*np.flatnonzero(attention).tolist(), *name_problems}):
+            failed = next((f[x[i]] for f, x in failing if f[x[i]] is not None), None)
             problem = name_problems.get(i)
-            if found:
-                ingested += 1
+            if found[i]:
                 if failed is not None:
                     self.reject(i, "field", "name", failed.error or "unparseable", failed.raw)
                 elif problem is not None:  # e.g. one party's name column had bad bytes
@@ -142,87 +227,94 @@ class _Builder:
                 reason, raw = "missing_name", ""
             self.reject(i, "row", "name", reason, raw)
             reasons[f"name:{reason}"] = reasons.get(f"name:{reason}", 0) + 1
+        ingested = int(np.count_nonzero(found))
         return ingested, self.n - ingested, reasons
 
     def reject(self, i: int, level: str, field: str | None, reason: str, raw: str) -> None:
         self.rejects.append((self.mapped.row_numbers[i], level, field, reason, scrub_text(raw)))
 
-    def row_column(self, values: list[Any]) -> list[Any]:
-        return [values[i] for i in self.rows]
+    def party_values(self, field: str) -> tuple[list[Any], np.ndarray]:
+        """A party-level field per observation: distinct values and each observation's id."""
+        encodings = [getattr(party, field) for party in self.mapped.parties]
+        values, ids = _concat(encodings, self.block_rows)
+        return values, ids[self.order]
+
+    def primary_addresses(self) -> tuple[list[Any], np.ndarray]:
+        """Per row: the first usable address field, else the first with a ZIP, else None."""
+        fields = [f for f in ADDRESS_ORDER if f in self.mapped.values]
+        encodings = [self.mapped.values[f] for f in fields]
+        every = np.arange(self.n)
+        values, ids = _concat(encodings, [every] * len(fields))
+        choice = np.full(self.n, len(values) - 1, dtype=np.intp)
+        ok = np.fromiter((a is not None and a.ok for a in values), bool, len(values))
+        partial = np.fromiter(
+            (a is not None and bool(a.zip5) and not a.ok for a in values), bool, len(values)
+        )
+        per_field = ids.reshape(len(fields), self.n) if fields else ids.reshape(0, self.n)
+        for usable in (partial, ok):
+            for field_ids in per_field[::-1]:  # the first field in priority order wins
+                picked = usable[field_ids]
+                choice[picked] = field_ids[picked]
+        return values, choice
 
     def observations(self, ids: np.ndarray) -> pa.Table:
         values = self.mapped.values
-        n = self.n
-        primary: list[Any] = [None] * n
-        for field in reversed(ADDRESS_ORDER):  # partial (locality-only) ones first, then usable
-            for i, addr in enumerate(values.get(field) or ()):
-                if addr.zip5 and not addr.ok and (primary[i] is None or not primary[i].ok):
-                    primary[i] = addr
-        for field in reversed(ADDRESS_ORDER):
-            for i, addr in enumerate(_ok_or_none(values.get(field), n)):
-                if addr is not None:
-                    primary[i] = addr
-        addrs = self.row_column(primary)
-        phones = self.row_column([_first_ok(p) for p in values.get("phone", [()] * n)])
-        emails = self.row_column([_first_ok(e) for e in values.get("email", [()] * n)])
-        employers = self.row_column(_ok_or_none(values.get("employer"), n))
-        dobs = [d if d is not None and d.ok else None for d in self.dobs]
-        ssns = [s if s is not None and s.ok else None for s in self.ssns]
-        names = self.names
+        n, m, rows = self.n, len(ids), self.rows
+        names = _strings(self.names, _NAME_ATTRS)
+        dobs, dob_ids = self.party_values("dob")
+        dobs = [_ok(d) for d in dobs]
+        ssns, ssn_ids = self.party_values("ssn")
+        ssns = [_ok(s) for s in ssns]
+        years, year_ids = self.party_values("birth_year")
+        dob_years = take([d.year if d else None for d in dobs], dob_ids, pa.int16())
         columns: dict[str, Any] = {
             "obs_id": pa.array(ids, pa.int64()),
-            "source": [self.source.name] * len(ids),
-            "file_id": pa.array([self.file_id] * len(ids), pa.int64()),
-            "row_number": pa.array(self.row_column(self.mapped.row_numbers), pa.int64()),
-            "party_index": pa.array(self.party_index, pa.int32()),
-            "role": self.roles,
-            "data_class": [self.source.data_class] * len(ids),
-            "record_id": self.row_column(values.get("record_id", [None] * n)),
-            "name": _attr(names, "canonical"),
-            "name_prefix": _attr(names, "prefix"),
-            "first_name": _attr(names, "first"),
-            "middle_name": _attr(names, "middle"),
-            "last_name": _attr(names, "last"),
-            "name_suffix": _attr(names, "suffix"),
-            "name_key": _attr(names, "key"),
-            "first_keys": pa.array([sorted(n.first_keys) for n in names], pa.list_(pa.string())),
-            "first_phonetic": _attr(names, "first_phonetic"),
-            "last_phonetic": _attr(names, "last_phonetic"),
-            "dob": pa.array([to_date(d) for d in dobs], pa.date32()),
-            "dob_precision": _attr(dobs, "precision"),
-            "birth_year": pa.array(
-                [y or (d.year if d else None) for y, d in zip(self.birth_years, dobs, strict=True)],
-                pa.int16(),
-            ),
-            "ssn": _attr(ssns, "digits"),
-            "ssn_last4": _attr(ssns, "last4"),
-            "ssn_valid": pa.array([s.valid if s else None for s in ssns], pa.bool_()),
-            "ssn_flags": pa.array(
-                [list(s.flags) if s else None for s in ssns], pa.list_(pa.string())
-            ),
+            "source": pa.repeat(pa.scalar(self.source.name), m),
+            "file_id": pa.array(np.full(m, self.file_id, dtype=np.int64)),
+            "row_number": pa.array(np.asarray(self.mapped.row_numbers, np.int64)[rows]),
+            "party_index": pa.array(self.party_index.astype(np.int32)),
+            "role": take([p.role for p in self.mapped.parties], self.block, pa.string()),
+            "data_class": pa.repeat(pa.scalar(self.source.data_class), m),
+            "record_id": row_column(values, "record_id", n, _same, pa.string()).take(rows),
         }
-        for column, attr in _ADDR_ATTRS.items():
-            columns[column] = _attr(addrs, attr)
-        columns["addr_is_po_box"] = pa.array(
-            [a.is_po_box if a else None for a in addrs], pa.bool_()
+        for column in ("name", "name_prefix", "first_name", "middle_name", "last_name",
+                       "name_suffix", "name_key"):  # fmt: skip
+            columns[column] = names[column].take(self.name_ids)
+        columns["first_keys"] = take(
+            [sorted(x.first_keys) for x in self.names], self.name_ids, pa.list_(pa.string())
         )
-        columns["phone"] = _attr(phones, "e164")
-        columns["phone_type"] = self.row_column(line_types(values, n))
-        columns["email"] = _attr(emails, "address")
-        columns["email_key"] = _attr(emails, "key")
-        columns["employer"] = _attr(employers, "canonical")
-        columns["employer_key"] = _attr(employers, "key")
+        for column in ("first_phonetic", "last_phonetic"):
+            columns[column] = names[column].take(self.name_ids)
+        columns["dob"] = take([to_date(d) for d in dobs], dob_ids, pa.date32())
+        columns["dob_precision"] = _strings(dobs, {"p": "precision"})["p"].take(dob_ids)
+        columns["birth_year"] = pc.coalesce(take(years, year_ids, pa.int16()), dob_years)
+        ssn_strings = _strings(ssns, {"ssn": "digits", "ssn_last4": "last4"})
+        columns["ssn"] = ssn_strings["ssn"].take(ssn_ids)
+        columns["ssn_last4"] = ssn_strings["ssn_last4"].take(ssn_ids)
+        columns["ssn_valid"] = take([s.valid if s else None for s in ssns], ssn_ids, pa.bool_())
+        columns["ssn_flags"] = take(
+            [list(s.flags) if s else None for s in ssns], ssn_ids, pa.list_(pa.string())
+        )
+        addrs, addr_ids = self.primary_addresses()
+        addr_ids = addr_ids[rows]
+        for column, array in _strings(addrs, _ADDR_ATTRS).items():
+            columns[column] = array.take(addr_ids)
+        columns["addr_is_po_box"] = take(
+            [a.is_po_box if a else None for a in addrs], addr_ids, pa.bool_()
+        )
+        phone = row_column(values, "phone", n, _first, pa.string(), attr="e164")
+        columns["phone"] = phone.take(rows)
+        columns["phone_type"] = line_types(values, n).take(rows)
+        for column, attr in (("email", "address"), ("email_key", "key")):
+            columns[column] = row_column(values, "email", n, _first, pa.string(), attr).take(rows)
+        for column, attr in (("employer", "canonical"), ("employer_key", "key")):
+            array = row_column(values, "employer", n, _ok, pa.string(), attr)
+            columns[column] = array.take(rows)
         for field in ("first_seen", "last_seen", "end_date", "event_date"):
-            dates = [to_date(d) for d in values.get(field, [None] * n)]
-            columns[field] = pa.array(self.row_column(dates), pa.date32())
+            columns[field] = row_column(values, field, n, to_date, pa.date32()).take(rows)
         for field in ("status", "case_type"):
-            columns[field] = self.row_column(values.get(field, [None] * n))
-        return pa.table(
-            {
-                k: v if isinstance(v, pa.Array) else pa.array(v, pa.string())
-                for k, v in columns.items()
-            }
-        )
+            columns[field] = row_column(values, field, n, _same, pa.string()).take(rows)
+        return pa.table(columns)
 
     def reject_table(self) -> pa.Table:
         for problem in self.chunk.row_problems:
@@ -245,15 +337,26 @@ class _Builder:
         )
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def build_tables(source: Source, file_id: int, chunk: Chunk, mapped: MappedChunk) -> ChunkTables:
     """Turn one mapped chunk into observation, contact and reject tables plus its accounting."""
     builder = _Builder(source, file_id, chunk, mapped)
     ingested, rejected, reasons = builder.expand_parties()
-    numbers = mapped.row_numbers
-    ids = obs_ids(file_id, [numbers[i] for i in builder.rows], builder.party_index)
+    numbers = np.asarray(mapped.row_numbers, dtype=np.int64)
+    ids = obs_ids(file_id, numbers[builder.rows], builder.party_index)
     observations = builder.observations(ids)
+    superseded = np.array([p.role in SUPERSEDED_ROLES for p in mapped.parties], dtype=bool)
     contacts = contacts_table(
-        source, file_id, mapped.values, builder.n, builder.rows, builder.roles, ids
+        source,
+        file_id,
+        mapped.values,
+        builder.n,
+        builder.rows,
+        superseded[builder.block],
+        ids,
     )
     rejects = builder.reject_table()
     for problem in chunk.row_problems:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -59,6 +59,24 @@ def _as_string_array(values: Iterable[str | None] | pa.Array | pa.ChunkedArray) 
     return pa.array([v if isinstance(v, str) else None for v in items], type=pa.string())
 
 
+def encode(values: Iterable[Hashable]) -> tuple[list[Any], np.ndarray]:
+    """Distinct values in first-seen order, and each value's position among them."""
+    positions: dict[Hashable, int] = {}
+    index = np.fromiter((positions.setdefault(v, len(positions)) for v in values), np.intp)
+    return list(positions), index
+
+
+def _apply(fn: Callable[..., Any], values: Iterable[Any]) -> list[Any]:
+    """``fn`` over values with the garbage collector paused (results are acyclic)."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # collections would rescan every cached result
+    try:
+        return [fn(v) for v in values]
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
 def map_distinct(
     fn: Callable[[str | None], Any],
     values: Iterable[str | None] | pa.Array | pa.ChunkedArray,
@@ -69,17 +87,19 @@ def map_distinct(
         return []
     encoded = array.dictionary_encode()
     results = np.empty(len(encoded.dictionary) + 1, dtype=object)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # results are acyclic; collections would rescan every cached result
-    try:
-        for i, value in enumerate(encoded.dictionary.to_pylist()):
-            results[i] = fn(value)
-        results[-1] = fn(None)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    for i, result in enumerate(_apply(fn, [*encoded.dictionary.to_pylist(), None])):
+        results[i] = result  # element-wise: numpy would unpack tuple results
     indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
     return results[indices].tolist()
+
+
+def _normalizer(kind: str, options: dict[str, Any]) -> Callable[[str | None], Any]:
+    fn = NORMALIZERS.get(kind)
+    if fn is None:
+        raise ConfigError(f"unknown normalizer kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind == "date" and options.get("formats") is not None:
+        options["formats"] = tuple(options["formats"])
+    return partial(fn, **options) if options else fn
 
 
 def normalize_column(
@@ -93,12 +113,41 @@ def normalize_column(
     names, `formats=["%m/%d/%Y"]` for dates). Accepts a list, a pyarrow array or chunked
     array; returns one result per input value, in order.
     """
-    fn = NORMALIZERS.get(kind)
-    if fn is None:
-        raise ConfigError(f"unknown normalizer kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if kind == "date" and options.get("formats") is not None:
-        options["formats"] = tuple(options["formats"])
-    return map_distinct(partial(fn, **options) if options else fn, values)
+    return map_distinct(_normalizer(kind, options), values)
+
+
+def encode_column(
+    kind: str, values: Sequence[str | None], **options: Any
+) -> tuple[list[Any], np.ndarray]:
+    """`normalize_column` in encoded form: one result per distinct value, and each row's index.
+
+    ``results[index[i]]`` is the result for ``values[i]``; non-string values count as None.
+    """
+    fn = _normalizer(kind, options)
+    distinct, index = encode(values)
+    return _apply(fn, (v if isinstance(v, str) else None for v in distinct)), index
+
+
+def encode_address_columns(
+    *,
+    line1: Sequence[str | None] | None = None,
+    line2: Sequence[str | None] | None = None,
+    city: Sequence[str | None] | None = None,
+    state: Sequence[str | None] | None = None,
+    zip: Sequence[str | None] | None = None,
+) -> tuple[list[Any], np.ndarray]:
+    """Split address columns in encoded form (see `encode_column`); missing columns are empty."""
+    columns = [
+        _as_string_array(c).to_pylist() if c is not None else None
+        for c in (line1, line2, city, state, zip)
+    ]
+    length = max((len(c) for c in columns if c is not None), default=0)
+    distinct, index = encode(_rows([c if c is not None else [None] * length for c in columns]))
+
+    def one(row: tuple[str | None, ...]) -> Any:
+        return normalize_address(line1=row[0], line2=row[1], city=row[2], state=row[3], zip=row[4])
+
+    return _apply(one, distinct), index
 
 
 def normalize_address_columns(
@@ -110,22 +159,10 @@ def normalize_address_columns(
     zip: Sequence[str | None] | None = None,
 ) -> list[Any]:
     """Normalize split address columns (equal lengths; missing columns count as empty)."""
-    columns = [
-        _as_string_array(c).to_pylist() if c is not None else None
-        for c in (line1, line2, city, state, zip)
-    ]
-    length = max((len(c) for c in columns if c is not None), default=0)
-    filled = [c if c is not None else [None] * length for c in columns]
-    cache: dict[tuple[str | None, ...], Any] = {}
-    out = []
-    for row in _rows(filled):
-        result = cache.get(row)
-        if result is None:
-            result = cache[row] = normalize_address(
-                line1=row[0], line2=row[1], city=row[2], state=row[3], zip=row[4]
-            )
-        out.append(result)
-    return out
+    results, index = encode_address_columns(
+        line1=line1, line2=line2, city=city, state=state, zip=zip
+    )
+    return [results[i] for i in index]
 
 
 def _rows(columns: list[list[str | None]]) -> Iterable[tuple[str | None, ...]]:
