@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -103,6 +104,35 @@ def _reports(
     return rows[newest], source[newest], reliability[newest], day[newest], names
 
 
+@dataclass(frozen=True, slots=True)
+class _Refreshes:
+    """Each refreshing source's newest report of each row (`_reports`), with that source's
+    refresh interval (`known` where it has one) and the report's age in days (>= 0)."""
+
+    rows: np.ndarray
+    source: np.ndarray
+    reliability: np.ndarray
+    interval: np.ndarray
+    known: np.ndarray
+    age: np.ndarray
+    names: list
+    persons: np.ndarray
+
+
+def _refreshes(
+    evidence: pa.Table,
+    as_of: dt.date,
+    intervals: Mapping[str, float],
+    died: Mapping[str, dt.date] | None,
+) -> _Refreshes:
+    rows, source, reliability, day, names = _reports(evidence, "refreshes")
+    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
+    interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
+    age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
+    return _Refreshes(rows, source, reliability, interval, ~np.isnan(interval), age, names,
+                      persons)  # fmt: skip
+
+
 def refresh_intervals(
     evidence: pa.Table, as_of: dt.date, died: Mapping[str, dt.date] | None = None
 ) -> dict[str, float]:
@@ -129,15 +159,10 @@ def refresh_staleness(
 ) -> np.ndarray:
     """Per row: the largest, over the sources refreshing the value with a known interval,
     of reliability x log(1 + days since its last refresh / its interval); 0 when none."""
-    rows, source, reliability, day, names = _reports(evidence, "refreshes")
+    r = _refreshes(evidence, as_of, intervals, died)
     stale = np.zeros(evidence.num_rows)
-    if len(rows) == 0:
-        return stale
-    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
-    interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
-    known = ~np.isnan(interval)
-    age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
-    np.maximum.at(stale, rows[known], reliability[known] * np.log1p(age[known] / interval[known]))
+    k = r.known
+    np.maximum.at(stale, r.rows[k], r.reliability[k] * np.log1p(r.age[k] / r.interval[k]))
     return stale
 
 
@@ -150,15 +175,9 @@ def fastest_refresh_overdue(
     """Per row: log(1 + days since the last refresh / interval) of the refreshing source
     with the shortest interval among those refreshing the value (the one whose silence
     says most); 0 when none."""
-    rows, source, _, day, names = _reports(evidence, "refreshes")
+    r = _refreshes(evidence, as_of, intervals, died)
     out = np.zeros(evidence.num_rows)
-    interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
-    known = ~np.isnan(interval)
-    if not known.any():
-        return out
-    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
-    age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
-    rows, interval, age = rows[known], interval[known], age[known]
+    rows, interval, age = r.rows[r.known], r.interval[r.known], r.age[r.known]
     order = np.lexsort((interval, rows))
     first = np.ones(len(order), bool)
     first[1:] = rows[order][1:] != rows[order][:-1]
@@ -203,23 +222,19 @@ def person_silence(
     """Per row: how overdue the person's refreshing sources are about the person as a whole
     (the largest reliability x log(1 + days since the source's newest refresh of any of
     the person's values / its interval)); 0 when no refreshing source reports them."""
-    rows, source, reliability, day, names = _reports(evidence, "refreshes")
-    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
-    out = np.zeros(evidence.num_rows)
-    if len(rows) == 0:
-        return out
-    _, group = np.unique(persons, return_inverse=True)
-    interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
-    known = ~np.isnan(interval)
-    age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
-    value = reliability[known] * np.log1p(age[known] / interval[known])
-    pair = (group[rows] * (len(names) + 1) + source)[known]
+    r = _refreshes(evidence, as_of, intervals, died)
+    if len(r.rows) == 0:
+        return np.zeros(evidence.num_rows)
+    _, group = np.unique(r.persons, return_inverse=True)
+    k, width = r.known, len(r.names) + 1
+    value = r.reliability[k] * np.log1p(r.age[k] / r.interval[k])
+    pair = (group[r.rows] * width + r.source)[k]
     # each (person, source) counts with its newest refresh of any value: the smallest value
     order = np.lexsort((value, pair))
     first = np.ones(len(order), bool)
     first[1:] = pair[order][1:] != pair[order][:-1]
     silence = np.zeros(group.max() + 1)
-    np.maximum.at(silence, pair[order][first] // (len(names) + 1), value[order][first])
+    np.maximum.at(silence, pair[order][first] // width, value[order][first])
     return silence[group]
 
 
