@@ -17,6 +17,8 @@ from skiptrace.locate.features import (
     contact_features,
     contact_scores,
     end_evidence,
+    end_move,
+    end_move_rates,
     fastest_refresh_overdue,
     person_silence,
 )
@@ -177,3 +179,41 @@ def test_packaged_model_doubts_a_best_address_a_utility_ended_and_the_bureau_lef
     params.refresh_days.update(INTERVALS)
     stayer, gone = contact_scores(evidence, AS_OF, params)
     assert gone < DEFAULT_MIN_CONFIDENCE <= stayer
+
+
+def test_end_move_rates_measure_how_often_a_sources_end_comes_with_a_move(
+    tmp_path: Path,
+) -> None:
+    """A utility end followed by another address (3 persons in 4) means a move; a telco end
+    followed by nothing, or by an address first seen long before, does not; a source with
+    too few ends gets no rate."""
+    rows, ends, first = [], [], []
+    for i in range(40):
+        rows.append({"person_id": f"u{i:02d}", "refreshes": None})
+        ends.append([_end("utility", 0.85, 400)])
+        first.append(AS_OF - dt.timedelta(days=3000))
+        if i % 4:
+            rows.append({"person_id": f"u{i:02d}", "refreshes": None})
+            ends.append(None)
+            first.append(AS_OF - dt.timedelta(days=380))
+        rows.append({"person_id": f"t{i:02d}", "refreshes": None})
+        ends.append([_end("telco", 0.9, 400)] + ([_end("rare", 0.9, 400)] if i < 5 else []))
+        first.append(AS_OF - dt.timedelta(days=3000))
+        if i % 2:
+            rows.append({"person_id": f"t{i:02d}", "refreshes": None})
+            ends.append(None)
+            first.append(AS_OF - dt.timedelta(days=2000))
+    evidence = _with_ends(_evidence(rows), ends)
+    evidence = evidence.set_column(
+        evidence.schema.get_field_index("first_seen"), "first_seen", pa.array(first, pa.date32())
+    )
+    rates = end_move_rates(evidence)
+    assert rates == {"utility": pytest.approx(0.75), "telco": 0.0}
+    both = _with_ends(
+        _evidence([{"person_id": "p", "refreshes": None}] * 2),
+        [[_end("utility", 0.85, 10), _end("other", 0.9, 10)], None],
+    )
+    assert end_move(both, {"utility": 0.75, "other": 0.5}) == pytest.approx([0.875, 0.0])
+    params = ContactParams(load_contacts().kinds, INTERVALS, end_rates=rates)
+    save_params(IdentityParams(m={}, u={}), params, tmp_path)
+    assert load_contacts(tmp_path).end_rates == rates

@@ -35,6 +35,8 @@ MIN_INTERVAL_DAYS = 30.0
 """Floor of a source's refresh interval (a source refreshing daily is not 30x as telling)."""
 END_OVERLAP_DAYS = 90
 """A refresh up to this long after an end does not refute it (sources report with a lag)."""
+MIN_END_REPORTS = 20
+"""A source needs this many ended address reports for a measured `end_move_rates`."""
 
 
 def _years_ago(column: pa.ChunkedArray, as_of: dt.date) -> np.ndarray:
@@ -213,6 +215,47 @@ def end_evidence(
     }
 
 
+def end_move_rates(evidence: pa.Table, window_days: int = 365) -> dict[str, float]:
+    """Each source's share of ended address reports followed by a move: another address of
+    the person first seen from `END_OVERLAP_DAYS` before the end to `window_days` after it
+    (unsupervised: a disconnect at a move-out says more than a line change at home)."""
+    rows, source, _, day, names = _reports(evidence, "ends")
+    kinds = np.asarray(evidence["kind"].to_numpy(zero_copy_only=False))
+    address = kinds == "address"
+    keep = address[rows]
+    rows, source, day = rows[keep], source[keep], day[keep]
+    if len(rows) == 0:
+        return {}
+    persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
+    _, group = np.unique(persons, return_inverse=True)
+    first = evidence["first_seen"].cast(pa.date32()).cast(pa.int32())
+    first = np.asarray(first.to_numpy(zero_copy_only=False), dtype=float)
+    width = 1 << 20  # days since 1970 stay far below
+    known = address & ~np.isnan(first)
+    keys = np.sort(group[known] * width + first[known])
+    lo = group[rows] * width + day - END_OVERLAP_DAYS
+    hi = group[rows] * width + day + window_days
+    count = np.searchsorted(keys, hi, side="right") - np.searchsorted(keys, lo, side="left")
+    own = (first[rows] >= day - END_OVERLAP_DAYS) & (first[rows] <= day + window_days)
+    moved = (count - own.astype(int)) > 0
+    out: dict[str, float] = {}
+    for code in np.unique(source):
+        mask = source == code
+        if mask.sum() >= MIN_END_REPORTS:
+            out[str(names[code])] = float(moved[mask].mean())
+    return out
+
+
+def end_move(evidence: pa.Table, rates: Mapping[str, float]) -> np.ndarray:
+    """Per row: 1 - the product over the sources ending the value of (1 - the source's
+    `end_move_rates`); 0 when no source with a rate ended it."""
+    rows, source, _, _, names = _reports(evidence, "ends")
+    rate = np.array([rates.get(str(n), 0.0) for n in names], dtype=float)[source]
+    kept = np.ones(evidence.num_rows)
+    np.multiply.at(kept, rows, 1.0 - np.minimum(rate, 0.999))
+    return 1.0 - kept
+
+
 def person_silence(
     evidence: pa.Table,
     as_of: dt.date,
@@ -243,9 +286,11 @@ def contact_features(
     as_of: dt.date,
     intervals: Mapping[str, float] | None = None,
     died: Mapping[str, dt.date] | None = None,
+    end_rates: Mapping[str, float] | None = None,
 ) -> dict[str, np.ndarray]:
     """Named feature columns, one value per evidence row (`intervals`: each refreshing
-    source's refresh interval; `died`: person_id -> date of death)."""
+    source's refresh interval; `died`: person_id -> date of death; `end_rates`: each
+    source's `end_move_rates`)."""
     seen = _years_ago(evidence["last_seen"], as_of)
     active = _years_ago(evidence["last_active"], as_of)
     first = _years_ago(evidence["first_seen"], as_of)
@@ -287,6 +332,7 @@ def contact_features(
         "person_silence": person_silence(evidence, as_of, intervals or {}, died),
         "fastest_overdue": fastest_refresh_overdue(evidence, as_of, intervals or {}, died),
         **end_evidence(evidence, as_of, died),
+        "end_move": end_move(evidence, end_rates or {}),
     }
 
 
@@ -351,7 +397,7 @@ def contact_scores(
 ) -> np.ndarray:
     """Calibrated probability that each contact is current (phones: reaches the person);
     `died`: person_id -> date of death (`death_dates`)."""
-    features = contact_features(evidence, as_of, params.refresh_days, died)
+    features = contact_features(evidence, as_of, params.refresh_days, died, params.end_rates)
     kinds = np.asarray(evidence["kind"].to_numpy(zero_copy_only=False))
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
     scores = np.zeros(len(kinds))

@@ -4,7 +4,9 @@ Identity: supervised Fellegi-Sunter m/u per comparison level over candidate pair
 true persons, u among the other candidates: the retrieval keys already blocked them), a
 Platt map of the summed weight, and an isotonic map of the posterior. Contacts: one
 L2-regularised logistic regression per kind (IRLS) plus an isotonic map; the addresses'
-model also sees how overdue their refreshing sources are (`features.refresh_staleness`).
+model also sees how overdue their refreshing sources are (`features.refresh_staleness`) and
+how often the sources that ended an address end one at a move (`features.end_move_rates`,
+measured without labels on the same evidence).
 Each person's best-ranked address is then re-scored by boosted trees over the same
 evidence plus the person's silence and the reports that ended it (`fit_top`).
 """
@@ -22,6 +24,7 @@ from skiptrace.locate.calibration import fit_isotonic, fit_logistic, sigmoid
 from skiptrace.locate.features import (
     FIRST_STAGE,
     contact_features,
+    end_move_rates,
     feature_matrix,
     refresh_intervals,
     top_matrix,
@@ -38,7 +41,7 @@ CONTACT_FEATURES: dict[str, list[str]] = {
         "tenure_years", "log_sources", "log_reports", "reliability", "open_report",
         "all_ended", "any_ended", "later_value", "latest_active", "newest_start",
         "moved_away", "moved_to", "sold", "mailing_only", "po_box", "log_shared",
-        "refresh_staleness",
+        "refresh_staleness", "end_move",
     ],
     "phone": [
         "years_since_seen", "log_years_since_seen", "person_log_years_since_any",
@@ -109,7 +112,8 @@ def fit_contacts(
     same evidence (`died`: person_id -> date of death, as at lookup time).
     """
     intervals = refresh_intervals(evidence, as_of, died)
-    features = contact_features(evidence, as_of, intervals, died)
+    end_rates = end_move_rates(evidence)
+    features = contact_features(evidence, as_of, intervals, died, end_rates)
     kinds = np.asarray(evidence["kind"].to_numpy(zero_copy_only=False))
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
     is_current = np.asarray(is_current, dtype=float)
@@ -135,7 +139,7 @@ def fit_contacts(
         models[kind] = model
         if kind in TOP_FEATURES:
             tops[kind] = fit_top(features, rows[top], p[top], y[top], used[top], kind, boost)
-    return ContactParams(models, intervals, tops)
+    return ContactParams(models, intervals, tops, end_rates)
 
 
 def fit_top(

@@ -107,11 +107,13 @@ class TopModel:
 class ContactParams:
     """One `KindModel` per contact kind, each refreshing source's usual refresh interval
     in days (`features.refresh_intervals`; a source without one adds no staleness
-    evidence), and the second-stage `TopModel` of a kind's best value, if fitted."""
+    evidence), the second-stage `TopModel` of a kind's best value, if fitted, and each
+    source's share of ended addresses that were moves (`features.end_move_rates`)."""
 
     kinds: dict[str, KindModel]
     refresh_days: dict[str, float] = field(default_factory=dict)
     top: dict[str, TopModel] = field(default_factory=dict)
+    end_rates: dict[str, float] = field(default_factory=dict)
 
 
 def _path(name: str, directory: str | Path | None) -> Path:
@@ -147,6 +149,7 @@ def load_contacts(directory: str | Path | None = None) -> ContactParams:
             {k: KindModel(**v) for k, v in data["kinds"].items()},
             {str(k): float(v) for k, v in data.get("refresh_days", {}).items()},
             {k: TopModel(**v) for k, v in top.items()},
+            {str(k): float(v) for k, v in data.get("end_rates", {}).items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"contact parameters are malformed: {exc}") from None
