@@ -36,6 +36,7 @@ from locate_world import (
     prepare_store,
 )
 
+from skiptrace.batch.policies import drop_unlikely_phones
 from skiptrace.locate.calibration import brier_score, expected_calibration_error
 from skiptrace.locate.evidence import UNIT_PATTERN
 from skiptrace.locate.locator import DEFAULT_MIN_CONFIDENCE, Locator
@@ -99,6 +100,7 @@ def evaluate(
         hit = r.status == "hit"
         top = r.addresses[0] if hit and r.addresses else None
         asserted = top is not None and top.confidence >= guard
+        phones = drop_unlikely_phones(r).phones if hit else ()  # the batch's phone slots
         m["hit_rate"][0] += hit
         m["hit_rate"][1] += 1
         if r.candidates:
@@ -121,7 +123,7 @@ def evaluate(
             m["precision"][1] += 1
         if hit:
             returned = [("address", top.key)] if asserted else []
-            returned += [("phone", p.key) for p in r.phones[:3]]
+            returned += [("phone", p.key) for p in phones[:3]]
             wrong = any(not belonged(ever, t.person_id, kind, key) for kind, key in returned)
             strict = any((t.person_id, kind, key) not in ever.items for kind, key in returned)
             m["wrong_party"][0] += wrong
@@ -129,7 +131,7 @@ def evaluate(
             m["wrong_party_exact_key"][0] += strict
             m["wrong_party_exact_key"][1] += 1
         if t.findable_phones:
-            keys = [p.key for p in r.phones] if hit else []
+            keys = [p.key for p in phones]
             right = found == t.person_id
             m["phone_top1"][0] += right and bool(keys) and keys[0] in t.phones
             m["phone_top3"][0] += right and bool(set(keys[:3]) & t.phones)
