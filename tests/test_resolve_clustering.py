@@ -128,6 +128,23 @@ def test_a_namesake_household_keeps_only_records_at_the_persons_own_address() ->
     assert result.ambiguous == 1
 
 
+def test_two_parties_of_one_deed_do_not_make_a_namesake_household() -> None:
+    # 1 and 2 are one person split by a deed row (2 shares a row with 4, now in 1's
+    # person); 3 (no identifiers) is at their street: no identifiers conflict, so no
+    # namesake lives there and 3 stays with its best link.
+    ids = {
+        1: (None, "19500304", 1950, None, None),
+        2: (None, "19500304", 1950, None, "deed:7"),
+        4: (None, None, None, None, "deed:7"),
+    }
+    links = [(1, 4, 12.0), (1, 3, 9.0), (1, 2, 6.0), (2, 3, 5.0)]
+    same_street = {(1, 2), (1, 3), (2, 3)}
+    parts, result = cluster(
+        [1, 2, 3, 4], ids, links, coresident=flags(links, same_street), ambiguity_bits=0.0
+    )
+    assert parts == {frozenset({1, 3, 4}), frozenset({2})} and result.ambiguous == 0
+
+
 def test_a_jr_keeps_a_bare_record_at_an_address_attested_for_him_alone() -> None:
     # 1 and 2 (DOB / SSN, both JR) are one person; 3 (no identifiers) is at their address.
     # 4 is the father (SR, DOB 1955), refused a merge with the son.
@@ -284,3 +301,35 @@ def test_rare_surname_agreement_outweighs_a_common_one() -> None:
 def test_malformed_parameters_are_a_config_error() -> None:
     with pytest.raises(ConfigError):
         ModelParams.from_json('{"prior": "x"}')
+
+
+def test_two_typos_of_one_first_name_do_not_split_a_person() -> None:
+    # MAR and MGRY are too far apart, but both are a typo away from the MARY they join
+    ids = {
+        1: named("MAR"),
+        2: named("MARY", dob="20030326", year=2003),
+        3: named("MGRY", dob="20030326", year=2003),
+    }
+    parts, _ = cluster([1, 2, 3], ids, [(2, 3, 12.0), (1, 2, 10.0)])
+    assert parts == {frozenset({1, 2, 3})}
+    alone = {1: named("MAR"), 3: named("MGRY")}
+    assert len(cluster([1, 3], alone, [(1, 3, 10.0)])[0]) == 2
+
+
+def test_a_suffix_no_other_record_of_its_person_names_is_left_alone() -> None:
+    # 1: the father (SSN, DOB, no record says SR); 2: a JR deed line at his address
+    father = {
+        1: named("ROBERT", ssn="123456789", dob="19670101", year=1967),
+        2: named("ROBERT", suffix="JR"),
+    }
+    parts, result = cluster([1, 2], father, [(1, 2, 11.0)], ambiguity_bits=0.0)
+    assert len(parts) == 2 and result.ambiguous == 1
+    # a JR line with the father's SSN but no DOB (a mixed credit file) is left alone too
+    mixed = {**father, 2: named("ROBERT", suffix="JR", last4="6789")}
+    assert len(cluster([1, 2], mixed, [(1, 2, 15.0)], ambiguity_bits=0.0)[0]) == 2
+    # a person with a second record saying JR is the JR: the deed line stays
+    junior = {
+        1: named("ROBERT", dob="19810101", year=1981, suffix="JR"),
+        2: named("ROBERT", suffix="JR"),
+    }
+    assert len(cluster([1, 2], junior, [(1, 2, 11.0)], ambiguity_bits=0.0)[0]) == 1

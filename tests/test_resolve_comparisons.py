@@ -12,6 +12,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Hamming, JaroWinkler
 
 from skiptrace.resolve.comparisons import (
     ADDRESS,
+    ADDRESS_MOVES,
     DOB,
     FIRST_NAME,
     LAST_NAME,
@@ -144,6 +145,19 @@ def test_address_unit_and_zip_levels() -> None:
     assert label(ADDRESS, home, same) == "same_key"
     assert label(ADDRESS, home, other_unit) == "same_street_other_unit"
     assert label(ADDRESS, home, same_zip) == "same_zip"
+
+
+def test_a_previous_address_agrees_with_the_others_address() -> None:
+    def at(rid: int, street: str, zip5: str, prev: str | None = None) -> dict[str, object]:
+        key = f"{street}|{zip5}"
+        return record(rid, addr_key=key, addr_street_key=key, addr_zip5=zip5, prev_street_key=prev)
+
+    mover = at(1, "5|ELM ST", "30301", prev="12|MAIN ST|62701")
+    assert label(ADDRESS_MOVES, mover, at(2, "12|MAIN ST", "62701")) == "moved_from"
+    assert label(ADDRESS_MOVES, at(3, "12|MAIN ST", "62701"), mover) == "moved_from"
+    assert label(ADDRESS_MOVES, mover, at(4, "7|OAK AVE", "62701")) == "different"
+    assert label(ADDRESS_MOVES, mover, at(5, "5|ELM ST", "30301")) == "same_key"
+    assert label(ADDRESS, mover, at(6, "12|MAIN ST", "62701")) == "different"  # locate's
 
 
 def test_suffix_conflict_is_disagreement() -> None:

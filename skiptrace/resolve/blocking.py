@@ -57,6 +57,14 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule(
         "swapped_names", ("first_name", "last_name"), ("last_name", "first_name"), cap=NAME_CAP
     ),
+    # a change of address and the records at its old address; both directions, so that an
+    # incremental run pairs a new record on either side
+    BlockingRule(
+        "moved_from", ("prev_street_key", "first_initial"), ("addr_street_key", "first_initial")
+    ),
+    BlockingRule(
+        "moved_to", ("addr_street_key", "first_initial"), ("prev_street_key", "first_initial")
+    ),
 )
 
 

@@ -12,10 +12,11 @@ with any record of the other (every member is checked, not only the linking pair
 - different generational suffixes (JR vs SR, II vs III),
 - two parties of one source row (the two owners on a deed),
 - two first names that cannot be one person's (:func:`compatible`: not equal, not an
-  initial of the other, not nickname-equivalent, not a typo apart), unless the clusters
-  share an SSN or its last four: a household shares a surname, an address and a phone,
-  so a spouse's or child's utility row (name, address, phone) links strongly to the
-  debtor's records, but it does not share his first name,
+  initial of the other, not nickname-equivalent, not a typo apart, not both a typo apart
+  from a third name of the two clusters), unless the clusters share an SSN or its last
+  four: a household shares a surname, an address and a phone, so a spouse's or child's
+  utility row (name, address, phone) links strongly to the debtor's records, but it does
+  not share his first name,
 - optionally, two records of one source (one-to-one linking of deduplicated files).
 
 So a Jr/Sr pair or twins linked by a strong pairwise score stay apart, a chain of
@@ -36,11 +37,15 @@ without a suffix
   with an SSN, DOB or suffix, and it links to no other person its first name fits: the
   son's own address after he left home (an SR person's address is the household the son
   grew up in, so it proves nothing);
-- in a *namesake household*: a person refused a merge with a cluster of the same name at
-  the same street address (father and son, mother and daughter, with or without suffixes),
+- in a *namesake household*: a person refused a merge, for conflicting SSNs, DOBs or
+  suffixes, with a cluster of the same name at the same street address (father and son,
+  mother and daughter, with or without suffixes),
   unless the record's same-name-same-address links lead into its own person only (that
   address is attested for this person and not for the namesake).
 
+A record with a suffix but no date of birth is left alone when no other record of its
+person names a generation: the suffix says a namesake exists, and nothing but the name,
+an address or a shared SSN of a mixed credit file ties the record to this one.
 A record with an SSN but no date of birth is left alone when its phone or e-mail leads to
 a namesake's person (a credit file mixing a Jr's and his father's SSNs, whose contacts are
 the Jr's). A link to a cluster whose first names conflict with the record's never makes it
@@ -197,6 +202,10 @@ def conflicts(a: _Identity, b: _Identity) -> str | None:
     return None
 
 
+IDENTIFIERS = frozenset({"ssn", "ssn_last4", "dob", "suffix"})
+"""The :func:`conflicts` reasons that say two clusters are two people of one name."""
+
+
 def same_ssn(a: _Identity, b: _Identity) -> bool:
     """Whether the clusters share an SSN (up to a typo) or its last four."""
     return bool(a.last4s & b.last4s) or any(
@@ -209,7 +218,21 @@ def names_conflict(a: _Identity, b: _Identity) -> bool:
     clusters share an SSN: a household shares a surname, an address and a phone, not a
     first name."""
     new_a, new_b = a.names - b.names, b.names - a.names  # names both hold were accepted
-    return any(not compatible(x, y) for x in new_a for y in new_b) and not same_ssn(a, b)
+    bad = [(x.name, y.name) for x in new_a for y in new_b if not compatible(x, y)]
+    if not bad or same_ssn(a, b):
+        return False
+    full = {z.name for z in a.names | b.names if len(z.name) > 1}
+    return any(not _bridged(x, y, full) for x, y in bad)
+
+
+def _bridged(x: str, y: str, names: set[str]) -> bool:
+    """Whether two full first names are both a typo apart from a third of ``names``
+    (MAR and MGRY, both typos of MARY)."""
+    return (
+        len(x) > 1
+        and len(y) > 1
+        and any(z not in (x, y) and _close(x, z) and _close(y, z) for z in names)
+    )
 
 
 def identity_of(value: tuple) -> _Identity:  # type: ignore[type-arg]
@@ -287,6 +310,15 @@ def _reach(
     return out
 
 
+def _members(cluster_of: dict[int, int], ident: dict[int, _Identity]) -> dict[int, _Identity]:
+    """cluster -> the union of its records' identities."""
+    members: dict[int, _Identity] = {}
+    for rid, root in cluster_of.items():
+        if rid in ident:
+            members.setdefault(root, _Identity()).absorb(ident[rid])
+    return members
+
+
 def _ambiguous(
     cluster_of: dict[int, int],
     ident: dict[int, _Identity],
@@ -301,10 +333,7 @@ def _ambiguous(
     attested: dict[int, set[int]],
 ) -> set[int]:
     """Records without SSN/DOB that may be about another person (see the module docstring)."""
-    members: dict[int, _Identity] = {}
-    for rid, root in cluster_of.items():
-        if rid in ident:
-            members.setdefault(root, _Identity()).absorb(ident[rid])
+    members = _members(cluster_of, ident)
     best: dict[tuple[int, int], float] = {}  # (record, cluster) -> best link weight
     for a, b, w in zip(id_l.tolist(), id_r.tolist(), weight.tolist(), strict=True):
         for rec, other in ((a, b), (b, a)):
@@ -318,6 +347,16 @@ def _ambiguous(
     for (rec, root), w in best.items():
         by_record.setdefault(rec, []).append((root, w))
     out: set[int] = set()
+    size: dict[int, int] = {}
+    generations: dict[int, int] = {}  # cluster -> its records with a suffix
+    for rid, root in cluster_of.items():
+        size[root] = size.get(root, 0) + 1
+        if rid in ident and ident[rid].suffixes:
+            generations[root] = generations.get(root, 0) + 1
+    for rid, root in cluster_of.items():
+        i = ident.get(rid)
+        if i is not None and i.suffixes and not i.dobs and generations[root] == 1 < size[root]:
+            out.add(rid)  # the only record of its person to name a generation
     for rec, roots in personal.items():
         i = ident.get(rec)
         if i is None or i.dobs or not (i.ssns or i.last4s):
@@ -437,13 +476,15 @@ def cluster_pairs(
         shared = _reach(cluster_of, id_l, id_r, coresident)
         # records whose identity is their own: an SSN, a DOB or a suffix
         anchored = {r for r, i in ident.items() if i.strong() or i.suffixes}
-        # a link between two final clusters was refused: co-resident namesakes
-        housed = {
-            root
-            for rec, roots in shared.items()
-            if roots != {cluster_of[rec]}
-            for root in roots | {cluster_of[rec]}
-        }
+        # a link between two final clusters was refused for their identifiers: namesakes
+        # living together (a refusal for two parties of one deed or first names is not)
+        members = _members(cluster_of, ident)
+        housed: set[int] = set()
+        for rec, roots in shared.items():
+            own = members.get(cluster_of[rec], _Identity())
+            for root in roots - {cluster_of[rec]}:
+                if conflicts(own, members.get(root, _Identity())) in IDENTIFIERS:
+                    housed |= {root, cluster_of[rec]}
         drop = _ambiguous(
             cluster_of,
             ident,

@@ -10,7 +10,7 @@ Jaro-Winkler. A level marked ``tf`` gets a term-frequency adjustment on its colu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
@@ -187,6 +187,21 @@ ADDRESS = Comparison(
     ),
 )
 
+ADDRESS_MOVES = replace(
+    ADDRESS,
+    levels=(
+        *ADDRESS.levels[:3],
+        Level(  # one record's previous address (a change of address) is the other's
+            "moved_from",
+            "l.prev_street_key = r.addr_street_key OR r.prev_street_key = l.addr_street_key",
+        ),
+        *ADDRESS.levels[3:],
+    ),
+)
+"""ADDRESS with a level for a record's previous street address (the old address of a
+change-of-address filing, ``prev_street_key``) being the other's: the resolver's address
+comparison. Locate scores queries, which have no previous address, with ADDRESS."""
+
 PHONE = Comparison("phone", _null("phone"), (Level("exact", "l.phone = r.phone"),))
 EMAIL = Comparison("email", _null("email_key"), (Level("exact", "l.email_key = r.email_key"),))
 EMPLOYER = Comparison(
@@ -205,7 +220,7 @@ DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
     SUFFIX,
     DOB,
     SSN,
-    ADDRESS,
+    ADDRESS_MOVES,
     PHONE,
     EMAIL,
     EMPLOYER,

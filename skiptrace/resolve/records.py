@@ -30,6 +30,8 @@ email_key          VARCHAR       folded e-mail key
 employer_key       VARCHAR       folded employer key
 row_key            VARCHAR       optional: the source row; parties of one row (the two
                                  owners on a deed) are never one person
+prev_street_key    VARCHAR       optional: a previous street address (the old address of
+                                 a change-of-address filing), compared with the other's
 =================  ============  =====================================================
 
 :func:`load_records` copies such a relation into the working table ``rs_records`` and adds
@@ -70,7 +72,7 @@ RECORD_COLUMNS: dict[str, str] = {
     "employer_key": "VARCHAR",
 }
 
-OPTIONAL_COLUMNS: dict[str, str] = {"row_key": "VARCHAR"}
+OPTIONAL_COLUMNS: dict[str, str] = {"row_key": "VARCHAR", "prev_street_key": "VARCHAR"}
 """Columns the relation may lack; they are NULL then."""
 
 RECORDS_TABLE = "rs_records"

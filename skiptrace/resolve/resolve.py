@@ -54,6 +54,10 @@ OBSERVATION_COLUMNS = {
     "suffix": "name_suffix",
     "row_key": "CASE WHEN count(*) OVER (PARTITION BY file_id, row_number) > 1"
     " THEN file_id::VARCHAR || ':' || row_number::VARCHAR END",
+    # the street key (unit dropped) of the row's old address (a change-of-address filing)
+    "prev_street_key": "(SELECT min(regexp_replace(c.value_key, ' #[^|]*\\|', '|'))"
+    " FROM contacts c WHERE c.obs_id = observations.obs_id AND c.kind = 'address'"
+    " AND c.role = 'old')",
 }
 NEW_TABLE = "rs_new_records"
 TOUCHED_TABLE = "rs_touched"
@@ -95,7 +99,8 @@ def records_relation(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     """The :mod:`records` relation over the store's ``observations``."""
     names = list(RECORD_COLUMNS)
     if {"file_id", "row_number"} <= set(con.table("observations").columns):
-        names += list(OPTIONAL_COLUMNS)
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        names += [c for c in OPTIONAL_COLUMNS if c != "prev_street_key" or "contacts" in tables]
     cols = ", ".join(f"{OBSERVATION_COLUMNS.get(c, c)} AS {c}" for c in names)
     return con.sql(f"SELECT {cols} FROM observations")
 
