@@ -5,7 +5,12 @@ Used by the store-backed :mod:`skiptrace.resolve.resolve` and directly by benchm
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import os
+import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -40,6 +45,11 @@ from skiptrace.resolve.training import train
 
 COMP_TABLE = "rs_components"
 HARD_TABLE = "rs_constrained"
+POSITIONS_TABLE = "rs_positions"
+WORKERS = min(2, os.cpu_count() or 1)  # processes of the constrained clustering
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
+PARALLEL_MIN_LINKS = 100_000  # below this the clustering runs in this process
+_WORK: dict[str, Any] = {}  # a parallel clustering's inputs, inherited by its forks
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +116,17 @@ def identities(con: duckdb.DuckDBPyConnection, only: str | None = None) -> dict[
 
 
 def components(ids: np.ndarray, id_l: np.ndarray, id_r: np.ndarray) -> np.ndarray:
-    """Connected components of the links over the sorted ``ids``.
+    """Connected components of the links over the sorted ``ids`` (see :func:`label_components`)."""
+    return label_components(len(ids), np.searchsorted(ids, id_l), np.searchsorted(ids, id_r))
 
-    Returns, for each id, the index of the smallest id of its component (vectorised
-    hooking of roots onto smaller roots, then pointer jumping, until no link crosses).
+
+def label_components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Connected components of the edges ``u - v`` over the nodes ``0 .. n - 1``.
+
+    Returns, for each node, the smallest node of its component (vectorised hooking of
+    roots onto smaller roots, then pointer jumping, until no edge crosses).
     """
-    label = np.arange(len(ids))
-    u, v = np.searchsorted(ids, id_l), np.searchsorted(ids, id_r)
+    label = np.arange(n)
     while len(u):
         lu, lv = label[u], label[v]
         cross = lu != lv
@@ -135,30 +149,37 @@ def _constrained(
 
     With ``safeguards``: a generational suffix, two parties of one source row, or two
     records whose identities conflict (checked on the distinct identities of the component,
-    without the row); with ``one_per_source``: two records of one source.
+    without the row; a record without any identifier conflicts with none); with
+    ``one_per_source``: two records of one source.
     """
-    fields = ", ".join(
-        f"'{name}': {'NULL' if name == 'row' else 'r.' + col}"
-        for name, col in IDENTITY_FIELDS.items()
-    )
-    rows = con.execute(
-        "SELECT comp, flagged, idents FROM (SELECT c.comp,"
-        " (? AND (count(nullif(r.suffix, '')) > 0"
+    flagged = con.execute(
+        f"SELECT c.comp FROM {comp_table} c JOIN {RECORDS_TABLE} r USING (record_id)"
+        " GROUP BY c.comp HAVING (? AND (count(nullif(r.suffix, '')) > 0"
         " OR count(nullif(r.row_key, '')) > count(DISTINCT nullif(r.row_key, ''))))"
-        " OR (? AND count(r.source) > count(DISTINCT r.source)) AS flagged,"
-        f" list(DISTINCT {{{fields}}}) AS idents"
-        f" FROM {comp_table} c JOIN {RECORDS_TABLE} r USING (record_id) GROUP BY c.comp)"
-        " WHERE flagged OR (? AND len(idents) > 1)",
-        [safeguards, one_per_source, safeguards],
-    ).fetchall()
-    out = []
-    for comp, flagged, idents in rows:
-        if not flagged:
-            found = [identity_of(Identity(**i)) for i in idents]
-            flagged = any(conflicts(a, b) for k, a in enumerate(found) for b in found[k + 1 :])
-        if flagged:
-            out.append(comp)
-    return np.asarray(out, dtype=np.int64)
+        " OR (? AND count(r.source) > count(DISTINCT r.source))",
+        [safeguards, one_per_source],
+    ).fetchnumpy()["comp"]
+    if not safeguards:
+        return flagged
+    fields = {k: v for k, v in IDENTITY_FIELDS.items() if k != "row"}
+    cols = ", ".join(f"r.{col} AS {name}" for name, col in fields.items())
+    any_set = " OR ".join(f"r.{col} IS NOT NULL" for col in fields.values())
+    con.register("rs_flagged_arrow", pa.table({"comp": flagged}))
+    try:
+        rows = con.execute(
+            f"SELECT * FROM (SELECT DISTINCT c.comp, {cols} FROM {comp_table} c"
+            f" JOIN {RECORDS_TABLE} r USING (record_id) ANTI JOIN rs_flagged_arrow f"
+            f" ON f.comp = c.comp WHERE {any_set})"
+            " QUALIFY count(*) OVER (PARTITION BY comp) > 1 ORDER BY comp"
+        ).fetchall()
+    finally:
+        con.unregister("rs_flagged_arrow")
+    out = [flagged]
+    for comp, group in itertools.groupby(rows, key=lambda row: row[0]):
+        found = [identity_of(Identity(**dict(zip(fields, row[1:], strict=True)))) for row in group]
+        if any(conflicts(a, b) for k, a in enumerate(found) for b in found[k + 1 :]):
+            out.append(np.array([comp], dtype=np.int64))
+    return np.concatenate(out).astype(np.int64)
 
 
 def cluster_links(
@@ -175,7 +196,7 @@ def cluster_links(
     every link of it. Only the other components go through :func:`cluster_pairs`.
     """
     id_l, id_r = links["id_l"], links["id_r"]
-    label = components(ids, id_l, id_r)
+    label = label_components(len(ids), links["ix_l"], links["ix_r"])
     roots = ids[label]
     safeguards = settings.safeguards or settings.one_per_source
     linked = np.bincount(label, minlength=len(ids))[label] > 1
@@ -197,7 +218,7 @@ def cluster_links(
         con.execute(f"CREATE OR REPLACE TEMP TABLE {HARD_TABLE} AS SELECT * FROM rs_hard_arrow")
     finally:
         con.unregister("rs_hard_arrow")
-    inside = hard[np.searchsorted(ids, id_l)]
+    inside = hard[links["ix_l"]]
     sources = None
     if settings.one_per_source:
         sources = dict(
@@ -206,7 +227,7 @@ def cluster_links(
                 f"WHERE record_id IN (SELECT record_id FROM {HARD_TABLE})"
             ).fetchall()
         )
-    result = cluster_pairs(
+    args = (
         sub,
         identities(con, HARD_TABLE) if settings.safeguards else {},
         id_l[inside],
@@ -218,29 +239,121 @@ def cluster_links(
         links["coresident"][inside],
         links["personal"][inside],
     )
+    result = _cluster_in_parts(args, label[hard], label[links["ix_l"][inside]])
     roots[hard] = np.fromiter((result.cluster_of[r] for r in sub.tolist()), np.int64, len(sub))
     return roots, result
+
+
+def _cluster_in_parts(args: tuple, rec_comp: np.ndarray, link_comp: np.ndarray) -> ClusterResult:  # type: ignore[type-arg]
+    """:func:`cluster_pairs` over ``args``, one component at a time, in up to ``WORKERS``
+    forked processes.
+
+    Components are independent (every constraint and the ambiguity pass look only at
+    records linked to each other), so clustering them one by one gives the same result as
+    one call over all (``rec_comp`` / ``link_comp``: the component of each record / link),
+    at about half the CPU (the ambiguity pass's second clustering, for one, runs only in the
+    components where it detaches a record). The components are dealt to the processes in
+    parts of about equal link counts.
+    """
+    comps, counts = np.unique(link_comp, return_counts=True)
+    rec_order = np.argsort(rec_comp, kind="stable")
+    link_order = np.argsort(link_comp, kind="stable")
+    ends = np.append(comps, comps[-1] + 1)
+    parts = WORKERS if CAN_FORK and len(link_comp) >= PARALLEL_MIN_LINKS else 1
+    _WORK.update(
+        args=args,
+        rec_order=rec_order,
+        rec_at=np.searchsorted(rec_comp[rec_order], ends),
+        link_order=link_order,
+        link_at=np.searchsorted(link_comp[link_order], ends),
+    )
+    part = (np.cumsum(counts) - counts) * parts // len(link_comp)
+    try:
+        if parts < 2:
+            results = [_cluster_components(np.arange(len(comps)))]
+        else:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns on forking a threaded process (DuckDB's pool); the
+                # children run NumPy and Python only, never DuckDB or a lock it holds
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded")
+                pool = multiprocessing.get_context("fork").Pool(parts)
+            with pool:
+                results = pool.map(
+                    _cluster_components, [np.flatnonzero(part == p) for p in range(parts)]
+                )
+    finally:
+        _WORK.clear()
+    out = ClusterResult(cluster_of={})
+    for r in results:
+        _add(out, r)
+    return out
+
+
+def _add(out: ClusterResult, r: ClusterResult) -> None:
+    """Add the clusters and statistics of ``r`` to ``out``."""
+    out.cluster_of.update(r.cluster_of)
+    out.merges += r.merges
+    out.refused += r.refused
+    out.ambiguous += r.ambiguous
+    out.refused_links += r.refused_links
+
+
+def _cluster_components(which: np.ndarray) -> ClusterResult:
+    """:func:`cluster_pairs` over each of the components ``which`` (see ``_WORK``)."""
+    sub, ident, id_l, id_r, weight, sources, bits, namesake, coresident, personal = _WORK["args"]
+    rec_order, rec_at = _WORK["rec_order"], _WORK["rec_at"]
+    link_order, link_at = _WORK["link_order"], _WORK["link_at"]
+    out = ClusterResult(cluster_of={})
+    for c in which.tolist():
+        recs = sub[rec_order[rec_at[c] : rec_at[c + 1]]]
+        mine = link_order[link_at[c] : link_at[c + 1]]
+        keep = recs.tolist()
+        r = cluster_pairs(
+            recs,
+            {k: ident[k] for k in keep if k in ident},
+            id_l[mine],
+            id_r[mine],
+            weight[mine],
+            {k: sources[k] for k in keep if k in sources} if sources is not None else None,
+            bits,
+            namesake,
+            coresident[mine],
+            personal[mine],
+        )
+        _add(out, r)
+    return out
+
+
+def register_positions(con: duckdb.DuckDBPyConnection, table: str, ids: np.ndarray) -> None:
+    """Materialise the sorted record ``ids`` as the temp table ``table(record_id, pos)``."""
+    con.register("rs_ids_arrow", pa.table({"record_id": ids, "pos": np.arange(len(ids))}))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM rs_ids_arrow")
+    finally:
+        con.unregister("rs_ids_arrow")
 
 
 def flagged_links(
     con: duckdb.DuckDBPyConnection,
     table: str,
+    positions: str,
     min_probability: float | None = None,
-    only: str | None = None,
 ) -> dict[str, np.ndarray]:
-    """``id_l, id_r, match_weight`` of the links in ``table`` (over ``rs_records``), with
-    the clustering flags ``coresident`` (same surname, same or nickname-equivalent first
-    name, same street address) and ``personal`` (same phone or e-mail). ``only`` names a
-    table of ``record_id``s the links' left records are restricted to."""
-    where = "WHERE p.match_probability >= ?" if min_probability is not None else "WHERE true"
-    if only:
-        where += f" AND p.id_l IN (SELECT record_id FROM {only})"
+    """``id_l, id_r, match_weight`` of the links in ``table`` (over ``rs_records``) between
+    records of ``positions`` (see :func:`register_positions`; our own constant), with the
+    clustering flags ``coresident`` (same surname, same or nickname-equivalent first name,
+    same street address) and ``personal`` (same phone or e-mail), and ``ix_l, ix_r``: the
+    two records' ``pos``."""
+    where = "WHERE p.match_probability >= ?" if min_probability is not None else ""
     return con.execute(
         "SELECT p.id_l, p.id_r, p.match_weight, coalesce(l.addr_street_key = r.addr_street_key"
         " AND l.last_name = r.last_name AND (l.first_name = r.first_name OR nk.a IS NOT NULL),"
         " false) AS coresident, coalesce(l.phone = r.phone, false)"
-        " OR coalesce(l.email_key = r.email_key, false) AS personal"
-        f" FROM {table} p JOIN {RECORDS_TABLE} l ON l.record_id = p.id_l"
+        " OR coalesce(l.email_key = r.email_key, false) AS personal,"
+        f" tl.pos AS ix_l, tr.pos AS ix_r FROM {table} p"
+        f" JOIN {positions} tl ON tl.record_id = p.id_l"
+        f" JOIN {positions} tr ON tr.record_id = p.id_r"
+        f" JOIN {RECORDS_TABLE} l ON l.record_id = p.id_l"
         f" JOIN {RECORDS_TABLE} r ON r.record_id = p.id_r"
         f" LEFT JOIN {NICKNAMES_TABLE} nk ON nk.a = l.first_name AND nk.b = r.first_name"
         f" {where} ORDER BY p.id_l, p.id_r",
@@ -251,7 +364,8 @@ def flagged_links(
 def cluster_scores(con: duckdb.DuckDBPyConnection, settings: Settings) -> ClusterResult:
     """Cluster every record over the scored pairs with probability >= the threshold."""
     ids = np.sort(con.execute(f"SELECT record_id FROM {RECORDS_TABLE}").fetchnumpy()["record_id"])
-    links = flagged_links(con, SCORES_TABLE, settings.threshold)
+    register_positions(con, POSITIONS_TABLE, ids)
+    links = flagged_links(con, SCORES_TABLE, POSITIONS_TABLE, settings.threshold)
     roots, result = cluster_links(con, ids, links, settings)
     result.cluster_of = dict(zip(ids.tolist(), roots.tolist(), strict=True))
     return result

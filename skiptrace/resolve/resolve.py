@@ -34,9 +34,9 @@ from skiptrace.resolve.pipeline import (
     DEFAULT_SETTINGS,
     Settings,
     cluster_links,
-    components,
     flagged_links,
     identities,
+    register_positions,
 )
 from skiptrace.resolve.records import (
     OPTIONAL_COLUMNS,
@@ -61,6 +61,8 @@ OBSERVATION_COLUMNS = {
 }
 NEW_TABLE = "rs_new_records"
 TOUCHED_TABLE = "rs_touched"
+REACHED_TABLE = "rs_reached"
+FRONTIER_TABLE = "rs_frontier"
 MEMORY_LIMIT = "5GB"  # DuckDB's share of the resolve's memory; NumPy arrays come on top
 log = logging.getLogger(__name__)
 
@@ -82,17 +84,19 @@ class ResolveSummary:
 
 
 class _Phases:
-    """Wall seconds per phase, logged at INFO as each phase ends."""
+    """Wall seconds per phase, logged at INFO with the process CPU seconds (all threads:
+    CPU above wall means DuckDB ran in parallel) as each phase ends."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self._last = time.perf_counter()
+        self._cpu = time.process_time()
 
     def done(self, phase: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.seconds[phase] = round(self.seconds.get(phase, 0.0) + now - self._last, 3)
-        self._last = now
-        log.info("resolve %s: %.1f s", phase, self.seconds[phase])
+        log.info("resolve %s: %.1f s wall, %.1f s CPU", phase, now - self._last, cpu - self._cpu)
+        self._last, self._cpu = now, cpu
 
 
 def records_relation(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
@@ -168,28 +172,34 @@ def explain_records(
     return replace(ex, conflict=conflict if settings.safeguards else None, same_person=same)
 
 
-def _register_ids(con: duckdb.DuckDBPyConnection, table: str, ids: np.ndarray) -> None:
-    """Materialise ``ids`` as the temp table ``table(record_id)``."""
-    con.register("rs_ids_arrow", pa.table({"record_id": ids}))
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM rs_ids_arrow")
-    finally:
-        con.unregister("rs_ids_arrow")
+def _touched(con: duckdb.DuckDBPyConnection) -> np.ndarray:
+    """The records (sorted) in a ``person_links`` component of a new record.
 
-
-def _touched(con: duckdb.DuckDBPyConnection, ids: np.ndarray) -> np.ndarray:
-    """The records (of the sorted ``ids``) in a ``person_links`` component of a new record.
-
-    Links to records no longer in the store still connect their neighbours.
+    A breadth-first search from the new records over the links, in DuckDB: it reads the
+    links of the touched components only, not the whole link graph. Links to records no
+    longer in the store still connect their neighbours.
     """
-    links = con.execute("SELECT id_l, id_r FROM person_links").fetchnumpy()
-    ends = np.concatenate([links["id_l"], links["id_r"]])
-    pos = np.minimum(np.searchsorted(ids, ends), max(len(ids) - 1, 0))
-    nodes = np.union1d(ids, ends[ids[pos] != ends]) if len(ids) else np.unique(ends)
-    label = components(nodes, links["id_l"], links["id_r"])
-    new = con.execute(f"SELECT record_id FROM {NEW_TABLE}").fetchnumpy()["record_id"]
-    hit = np.isin(label, label[np.searchsorted(nodes, new)])
-    return nodes[hit & np.isin(nodes, ids)]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {REACHED_TABLE} AS "
+        f"SELECT DISTINCT record_id FROM {NEW_TABLE}"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {FRONTIER_TABLE} AS SELECT * FROM {REACHED_TABLE}")
+    while True:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {FRONTIER_TABLE} AS SELECT DISTINCT record_id FROM ("
+            f"SELECT p.id_r AS record_id FROM person_links p SEMI JOIN {FRONTIER_TABLE} f"
+            f" ON f.record_id = p.id_l UNION ALL SELECT p.id_l FROM person_links p"
+            f" SEMI JOIN {FRONTIER_TABLE} f ON f.record_id = p.id_r) n"
+            f" ANTI JOIN {REACHED_TABLE} USING (record_id)"
+        )
+        (found,) = con.execute(f"SELECT count(*) FROM {FRONTIER_TABLE}").fetchall()[0]
+        if not found:
+            break
+        con.execute(f"INSERT INTO {REACHED_TABLE} SELECT record_id FROM {FRONTIER_TABLE}")
+    return con.execute(
+        f"SELECT record_id FROM {REACHED_TABLE} SEMI JOIN {RECORDS_TABLE} USING (record_id)"
+        " ORDER BY record_id"
+    ).fetchnumpy()["record_id"]
 
 
 def resolve_store(
@@ -263,18 +273,16 @@ def _resolve(
     vectors = f"({vectors_select_sql(settings.comparisons, PAIRS_TABLE)})"
     score_pairs(con, settings.comparisons, params, vectors, min_probability=settings.threshold)
     phases.done("compare+score")
-    ids = con.execute(f"SELECT record_id FROM {RECORDS_TABLE} ORDER BY record_id").fetchnumpy()[
-        "record_id"
-    ]
     if incremental:
         con.execute(f"INSERT INTO person_links BY NAME SELECT * FROM {SCORES_TABLE}")
-        touched = _touched(con, ids)
-        _register_ids(con, TOUCHED_TABLE, touched)
-        links = flagged_links(con, "person_links", only=TOUCHED_TABLE)
+        touched = _touched(con)
     else:
         con.execute(f"CREATE OR REPLACE TABLE person_links AS SELECT * FROM {SCORES_TABLE}")
-        touched = ids
-        links = flagged_links(con, "person_links")
+        touched = con.execute(
+            f"SELECT record_id FROM {RECORDS_TABLE} ORDER BY record_id"
+        ).fetchnumpy()["record_id"]
+    register_positions(con, TOUCHED_TABLE, touched)
+    links = flagged_links(con, "person_links", TOUCHED_TABLE)
     phases.done("components")
     roots, _ = cluster_links(con, touched, links, settings)
     phases.done("cluster")

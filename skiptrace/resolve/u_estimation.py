@@ -31,18 +31,17 @@ def sample_random_pairs(
     ``link_only`` mode pairs within one source are dropped, from a larger draw, so that
     ``n_pairs`` cross-source pairs remain when the sources are of similar size.
     """
-    ids, sources = con.execute(
-        f"SELECT list(record_id ORDER BY record_id), list(source ORDER BY record_id) "
-        f"FROM {RECORDS_TABLE}"
-    ).fetchall()[0]
-    ids = np.asarray(ids, dtype=np.int64)
+    rows = con.execute(
+        f"SELECT record_id{', source' if link_only else ''} FROM {RECORDS_TABLE} ORDER BY record_id"
+    ).fetchnumpy()
+    ids = rows["record_id"].astype(np.int64)
     rng = np.random.default_rng(seed)
     draw = 2 * n_pairs if link_only else n_pairs
     left = rng.integers(0, len(ids), draw)
     right = rng.integers(0, len(ids), draw)
     keep = left != right
     if link_only:
-        codes = np.unique(np.asarray(sources, dtype=object), return_inverse=True)[1]
+        codes = np.unique(np.asarray(rows["source"], dtype=object), return_inverse=True)[1]
         keep &= codes[left] != codes[right]
     left, right = left[keep][:n_pairs], right[keep][:n_pairs]
     lo = np.minimum(ids[left], ids[right])
