@@ -119,16 +119,20 @@ def febrl_records(
 
 def metrics(predicted: set[Pair], truth: set[Pair], seconds: float) -> dict[str, float]:
     """Pairwise precision, recall and F1."""
-    tp = len(predicted & truth)
-    precision = tp / len(predicted) if predicted else 0.0
-    recall = tp / len(truth) if truth else 0.0
+    return count_metrics(len(predicted & truth), len(predicted), len(truth), seconds)
+
+
+def count_metrics(tp: int, predicted: int, true: int, seconds: float) -> dict[str, float]:
+    """Precision, recall and F1 from the counts of true-positive, predicted and true pairs."""
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / true if true else 0.0
     f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
     return {
         "precision": round(precision, 5),
         "recall": round(recall, 5),
         "f1": round(f1, 5),
         "seconds": round(seconds, 3),
-        "predicted_pairs": len(predicted),
+        "predicted_pairs": predicted,
     }
 
 

@@ -41,6 +41,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from febrl import count_metrics  # noqa: E402
+
 from skiptrace.ingest import open_store  # noqa: E402
 
 SPLINK_MEMORY = "8GB"
@@ -82,27 +84,14 @@ def cluster_metrics(truth: np.ndarray, cluster: np.ndarray, seconds: float) -> d
     tp = _pairs(joint)
     pred = _pairs(np.unique(c, return_counts=True)[1])
     true = _pairs(np.unique(t, return_counts=True)[1])
-    return _prf(tp, pred, true, seconds)
+    return count_metrics(tp, pred, true, seconds)
 
 
 def pair_metrics(truth_l: np.ndarray, truth_r: np.ndarray, true_pairs: int, seconds: float):  # type: ignore[no-untyped-def]
     """Pairwise metrics of predicted pairs (given the true persons of both sides)."""
     keep = (truth_l >= 0) & (truth_r >= 0)
     tp = int((truth_l[keep] == truth_r[keep]).sum())
-    return _prf(tp, int(keep.sum()), true_pairs, seconds)
-
-
-def _prf(tp: int, pred: int, true: int, seconds: float) -> dict:
-    p = tp / pred if pred else 0.0
-    r = tp / true if true else 0.0
-    f1 = 2 * p * r / (p + r) if tp else 0.0
-    return {
-        "precision": round(p, 5),
-        "recall": round(r, 5),
-        "f1": round(f1, 5),
-        "seconds": round(seconds, 1),
-        "predicted_pairs": pred,
-    }
+    return count_metrics(tp, int(keep.sum()), true_pairs, seconds)
 
 
 def run_skiptrace(store: Path) -> tuple[dict, float]:
