@@ -53,6 +53,13 @@ def out_of_fold_scores(
     return scores
 
 
+def wilson_upper(rate: float, n: int, z: float = 1.645) -> float:
+    """One-sided 95% Wilson upper bound of a rate measured on `n` applications."""
+    centre = rate + z * z / (2 * n)
+    spread = z * np.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n))
+    return float((centre + spread) / (1 + z * z / n))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("world", type=Path)
@@ -82,7 +89,9 @@ def main() -> None:
     flagged = oof >= params.threshold
     print(
         f"threshold {params.threshold} (in-sample rule: {in_sample_threshold}); out-of-fold "
-        f"FPR {flagged[:, genuine].mean():.4f}, recall {flagged[:, y == 1].mean():.3f}, "
+        f"FPR {flagged[:, genuine].mean():.4f} (95% upper bound "
+        f"{wilson_upper(flagged[:, genuine].mean(), int(genuine.sum())):.4f}), "
+        f"recall {flagged[:, y == 1].mean():.3f}, "
         f"in-sample FPR {np.mean(in_sample[genuine] >= params.threshold):.4f}"
     )
     params.fitted_on |= {

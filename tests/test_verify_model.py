@@ -172,7 +172,7 @@ def _evidence(rows: list[dict[str, object]]):
         "subj_sources": 5, "subj_employer_ok": True, "employer_last_seen": old,
         "phone_others": 0, "phone_coresidents": 0, "phone_namesakes": 0, "subj_phone_ok": True,
         "subj_other_phone_seen": None, "subj_employers": 1, "subj_years": 1,
-        "subj_year_ok": True,
+        "subj_year_ok": True, "employer_persons": 40, "employer_persons_area": 3,
     }  # fmt: skip
     merged = [base | r for r in rows]
     return pa.table({k: [r[k] for r in merged] for k in base})
@@ -252,6 +252,25 @@ def test_no_employer_on_file_is_told_apart_from_old_employers() -> None:
     assert list(col["employer_unverifiable"]) == [1, 1, 0, 0]
     assert list(col["employer_none_on_file"]) == [1, 0, 0, 0]
     assert list(col["employer_not_associated"]) == [0, 0, 1, 0]
+
+
+def test_employer_unknown_in_the_applicants_area_is_graded() -> None:
+    as_of = dt.date(2026, 10, 1)
+    unverified = {"subj_employer_ok": False}
+    rows = [
+        unverified | {"employer_persons_area": 0},  # others work there, none in the area
+        unverified | {"employer_persons": 0, "employer_persons_area": 0},  # nobody anywhere
+        unverified,  # others in the applicant's ZIP3 area work there
+        {"employer_persons_area": 0},  # the applicant's own employer agrees: no check fails
+        unverified | {"employer_persons_area": 0},  # no address given: geography unknown
+    ]
+    queries = [_query()[0]] * 4 + [_query(address_line1="", city="", state="", zip="")[0]]
+    velocity = [{"ssn": 0, "phone": 0, "address": 0}] * len(rows)
+    x, _ = feature_matrix(_evidence(rows), queries, np.ones(len(rows), bool), velocity, as_of)
+    col = {name: x[:, j] for j, name in enumerate(FEATURE_NAMES)}
+    assert list(col["employer_not_local"]) == [1, 1, 0, 0, 0]
+    text = reason_evidence("employer_not_local", queries[0], {"employer_persons": 0})
+    assert "ACME CORP" in text and "021xx" in text and "0 person(s) anywhere" in text
 
 
 def test_year_of_birth_only_on_file_is_checked_when_no_full_dob_is() -> None:

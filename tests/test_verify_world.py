@@ -159,6 +159,9 @@ def test_employer_name_with_trailing_words_agrees(world: Path, screened) -> None
         longer, other = verifier.verify_many(queries)
     assert longer.elements["employer"] is True
     assert other.elements["employer"] is False
+    employer = next(r.evidence for r in other.reasons if r.code == "EMPLOYER_NOT_ASSOCIATED")
+    assert "anyone working for ZZYZX QUANTUM WIDGETS" in employer
+    assert "(0 person(s) anywhere)" in employer
 
 
 def test_batch_accounts_for_every_row_and_masks(world: Path, tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ application's SSN, (b) the matched person (the *subject*: name, DOB and years of
 addresses, phones, employers on file), and (c) other persons linked to the application's
 phone, told apart into household members (shared an address with the subject), namesakes
 (reported under the applicant's own name: an unmerged record of the applicant) and other
-identities.
+identities, and (d) how many persons any source reports working for the application's
+employer, anywhere and in the application address's ZIP3 area (employer existence and
+geography).
 Only sources in `vf_sources` (the caller's permitted sources) are read. Nothing here
 scores: `skiptrace.verify.model` turns the columns into features.
 """
@@ -40,6 +42,10 @@ _ADDR_OK = f"""(c.kind = 'address' AND a.addr_street_key IS NOT NULL AND (
         AND jaro_winkler_similarity({STREET_KEY.format(col="c.value_key")}, a.addr_street_key)
             >= {ADDRESS_SIMILARITY})))"""
 
+_EMPLOYER_SAME = """({x} = {y} OR starts_with({x} || ' ', {y} || ' ')
+    OR starts_with({y} || ' ', {x} || ' '))"""
+"""Two employer keys name the same employer: equal, or one is the other plus trailing words
+(a blocking-friendly subset of `_EMPLOYER_OK`: both share their first word)."""
 _EMPLOYER_OK = f"""(v.employer_key = a.employer_key
     OR jaro_winkler_similarity(v.employer_key, a.employer_key) >= {EMPLOYER_SIMILARITY}
     OR starts_with(v.employer_key || ' ', a.employer_key || ' ')
@@ -142,6 +148,25 @@ po_kind AS (
                    WHERE v.person_id = po.person_id AND list_has_any(v.first_keys, a.first_keys)
                      AND {_LAST_OK}) AS namesake
     FROM po),
+app_employers AS (
+    SELECT DISTINCT employer_key AS key, left(addr_zip5, 3) AS zip3 FROM a
+    WHERE employer_key IS NOT NULL),
+employees AS MATERIALIZED (
+    SELECT DISTINCT v.person_id, v.zip3, e.key
+    FROM (SELECT DISTINCT key FROM app_employers) e
+    JOIN pv v ON split_part(v.employer_key, ' ', 1) = split_part(e.key, ' ', 1)
+    WHERE {_EMPLOYER_SAME.format(x="v.employer_key", y="e.key")}),
+employer_anywhere AS (
+    SELECT key, count(DISTINCT person_id) AS employer_persons FROM employees GROUP BY key),
+employer_area AS (
+    SELECT e.key, e.zip3, count(DISTINCT w.person_id) AS employer_persons_area
+    FROM app_employers e JOIN employees w ON w.key = e.key AND w.zip3 = e.zip3
+    GROUP BY e.key, e.zip3),
+employer_f AS (
+    SELECT a.qid, coalesce(w.employer_persons, 0) AS employer_persons,
+           coalesce(r.employer_persons_area, 0) AS employer_persons_area
+    FROM a JOIN employer_anywhere w ON w.key = a.employer_key
+    LEFT JOIN employer_area r ON r.key = a.employer_key AND r.zip3 = left(a.addr_zip5, 3)),
 po_f AS (
     SELECT qid, count(*) AS phone_others,
            count(*) FILTER (WHERE coresident) AS phone_coresidents,
@@ -149,9 +174,9 @@ po_f AS (
            max(seen) FILTER (WHERE NOT namesake AND NOT coresident) AS phone_other_seen
     FROM po_kind GROUP BY qid)
 SELECT a.qid, ssn_f.* EXCLUDE (qid), subj.* EXCLUDE (qid), contact_f.* EXCLUDE (qid),
-       po_f.* EXCLUDE (qid), addr_f.* EXCLUDE (qid)
+       po_f.* EXCLUDE (qid), addr_f.* EXCLUDE (qid), employer_f.* EXCLUDE (qid)
 FROM a LEFT JOIN ssn_f USING (qid) LEFT JOIN subj USING (qid) LEFT JOIN addr_f USING (qid)
-LEFT JOIN contact_f USING (qid) LEFT JOIN po_f USING (qid)
+LEFT JOIN contact_f USING (qid) LEFT JOIN po_f USING (qid) LEFT JOIN employer_f USING (qid)
 ORDER BY a.qid
 """
 

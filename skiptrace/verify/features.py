@@ -97,6 +97,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("employer_none_on_file", "EMPLOYER_NOT_ASSOCIATED", "employer"),
     Feature("address_elsewhere_60d", "ADDRESS_NOT_ASSOCIATED", "address"),
     Feature("dob_year_mismatch", "DOB_MISMATCH", "dob"),
+    Feature("employer_not_local", "EMPLOYER_NOT_ASSOCIATED", "employer"),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 ELEMENTS = ("name", "ssn", "dob", "address", "phone", "employer")
@@ -263,6 +264,11 @@ def feature_matrix(
         & (_col(evidence, "subj_employers") == 0),
         "address_elsewhere_60d": columns["address_not_associated"]
         & (_days_before(evidence["subj_addr_last_seen"], as_of) < LATEST_ADDRESS_DAYS),
+        "employer_not_local": g["employer"]
+        & g["address"]
+        & subject
+        & ~employer_ok
+        & (_col(evidence, "employer_persons_area") == 0),
         "dob_year_mismatch": g["dob"]
         & subject
         & (_col(evidence, "subj_dobs") == 0)

@@ -157,6 +157,11 @@ _TEXT: dict[str, Callable[[AccountQuery, Row], str]] = {
         f"year of birth given {q.dob.year if q.dob else '?'}; only years of birth on file: "
         + ", ".join(str(y) for y in r.get("subj_birth_years") or [])
     ),
+    "employer_not_local": lambda q, r: (
+        f"no source reports anyone working for {q.employer.name if q.employer else ''} in ZIP "
+        f"area {q.address.zip5[:3] if q.address and q.address.zip5 else '?'}xx "
+        f"({_n(r.get('employer_persons'))} person(s) anywhere)"
+    ),
     "velocity_ssn": lambda q, r: f"{_n(r.get('velocity_ssn'))} other identities used this SSN",
     "velocity_phone": lambda q, r: (
         f"{_n(r.get('velocity_phone'))} other identities used this phone"
