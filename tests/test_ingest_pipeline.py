@@ -140,6 +140,8 @@ def test_rows_become_observations_or_rejects(catalog: Path, world: Path, tmp_pat
     assert bureau.rejects == {"name:missing_name": 1, "ragged_row": 1}
     assert bureau.field_problems["phone:unparseable"] == 1
     assert (deeds.rows_read, deeds.rows_ingested, deeds.rows_rejected) == (3, 2, 1)
+    for result in summary.files:  # CPU timed per chunk; the normalizers' part is within it
+        assert 0 <= result.normalize_seconds <= result.chunk_seconds
     assert_accounting(store)
     con = open_store(store, read_only=True)
     row = con.execute(

@@ -15,11 +15,13 @@ from skiptrace.normalize import (
     normalize_phone,
 )
 from skiptrace.normalize.batch import (
+    apply_each,
     cached_values,
     clear_caches,
     encode,
     encode_address_columns,
     encode_column,
+    normalizer_cpu,
 )
 
 VALUES = ["415-253-0000", None, "(415) 253-0000", "", "415-253-0000", "bogus"]
@@ -103,3 +105,11 @@ def test_encoded_address_columns_spread_to_the_per_row_results() -> None:
     results, index = encode_address_columns(line1=line1, zip=zips)
     assert len(results) == 3 and index.tolist() == [0, 0, 1, 2]
     assert [results[i] for i in index] == normalize_address_columns(line1=line1, zip=zips)
+
+
+def test_normalizer_time_is_counted() -> None:
+    clear_caches()
+    before = normalizer_cpu()
+    lines = [f"{n} Main St Apt {n % 7}, Springfield, IL 62701" for n in range(1, 400)]
+    assert apply_each(normalize_address, lines) == [normalize_address(v) for v in lines]
+    assert normalizer_cpu() > before  # 399 fresh addresses take well over a clock tick

@@ -15,6 +15,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path, PurePath
@@ -28,6 +29,7 @@ from skiptrace.ingest.observations import ChunkTables, build_tables, file_id_for
 from skiptrace.ingest.readers import Chunk, read_chunks
 from skiptrace.ingest.store import FILE_TABLES, open_store
 from skiptrace.ingest.summary import FileResult, IngestSummary
+from skiptrace.normalize.batch import normalizer_cpu
 
 Progress = Callable[[int, int | None], None]
 IN_FLIGHT_PER_WORKER = 2
@@ -36,6 +38,9 @@ COMMIT_ROWS = 250_000
 """Source rows per transaction when a file is written in slices."""
 DUCKDB_MEMORY_LIMIT = "256MB"
 """DuckDB's buffer pool while ingesting (it spills to a temp directory beyond this)."""
+DUCKDB_THREADS = 1
+"""DuckDB threads while ingesting: the workers use the other cores, and a second DuckDB
+thread doubled the CPU its inserts and commits took (same tables, 100k-person world)."""
 PARALLEL_BYTES = 64 * 1024 * 1024
 """Inputs smaller than this are normalized in-process (worker start-up costs seconds)."""
 
@@ -46,10 +51,15 @@ def process_chunk(source: Source, file_id: int, chunk: Chunk) -> ChunkTables:
     Workers live for the whole run, so the normalizers' LRU caches (each bounded) carry
     repeated values across chunks and files. The garbage collector is paused meanwhile: a
     chunk's objects are acyclic (reference counting frees them), and each collection would
-    rescan every cached value (about a fifth of ingest CPU when it ran).
+    rescan every cached value (about a fifth of ingest CPU when it ran). The tables carry
+    the chunk's CPU time and its normalizers' share.
     """
+    start, normalizing = time.process_time(), normalizer_cpu()
     with gc_paused():
-        return build_tables(source, file_id, chunk, map_chunk(source, chunk))
+        tables = build_tables(source, file_id, chunk, map_chunk(source, chunk))
+    tables.normalize_seconds = normalizer_cpu() - normalizing
+    tables.cpu_seconds = time.process_time() - start
+    return tables
 
 
 @contextlib.contextmanager
@@ -245,6 +255,7 @@ def ingest_paths(
 
     con = open_store(store_path)
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    con.execute(f"SET threads = {DUCKDB_THREADS}")
     con.execute("SET preserve_insertion_order = false")
     pool = None
     if workers > 1:

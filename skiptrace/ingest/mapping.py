@@ -17,7 +17,7 @@ from skiptrace.ingest.catalog import ADDRESS_FIELDS, DATE_FIELDS, FieldSpec, Sou
 from skiptrace.ingest.readers import Chunk
 from skiptrace.ingest.redact import redact_value
 from skiptrace.normalize import normalize_name_parts
-from skiptrace.normalize.batch import encode, encode_address_columns, encode_column
+from skiptrace.normalize.batch import apply_each, encode, encode_address_columns, encode_column
 
 TEXT_FIELDS = frozenset({"phone_type", "status", "case_type", "record_id"})
 
@@ -128,10 +128,11 @@ class _Mapper:
             distinct, index = encode(
                 zip(*(self.chunk.columns[c] for _, c in spec.parts), strict=True)
             )
-            return Encoded(
-                [(normalize_name_parts(**dict(zip(parts, k, strict=True))),) for k in distinct],
-                index,
-            )
+
+            def one(k: tuple[str | None, ...]) -> tuple[Any, ...]:
+                return (normalize_name_parts(**dict(zip(parts, k, strict=True))),)
+
+            return Encoded(apply_each(one, distinct), index)
         if spec.format == "multi_party":
             return self.normalized("parties", spec, fmt="multi_party")[1]
         return self.normalized("name", spec, fmt=spec.format)[1].map(lambda n: (n,))

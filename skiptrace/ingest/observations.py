@@ -44,6 +44,10 @@ class ChunkTables:
     rows_rejected: int
     reject_reasons: dict[str, int]
     field_problems: dict[str, int]
+    cpu_seconds: float = 0.0
+    """CPU time spent making these tables (set by the ingest's chunk processing)."""
+    normalize_seconds: float = 0.0
+    """The part of ``cpu_seconds`` spent in the normalizers."""
 
 
 def file_id_for(source: str, sha256: str) -> int:

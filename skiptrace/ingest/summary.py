@@ -31,6 +31,10 @@ class FileResult:
     rejects: Counter[str] = field(default_factory=Counter)
     field_problems: Counter[str] = field(default_factory=Counter)
     error: str | None = None
+    chunk_seconds: float = 0.0
+    """CPU time spent normalizing and building the file's tables (in whichever process)."""
+    normalize_seconds: float = 0.0
+    """The normalizers' part of ``chunk_seconds``."""
 
     def add(self, rows_read: int, tables: ChunkTables) -> None:
         """Account for one processed chunk."""
@@ -41,6 +45,8 @@ class FileResult:
         self.contacts += tables.contacts.num_rows
         self.rejects.update(tables.reject_reasons)
         self.field_problems.update(tables.field_problems)
+        self.chunk_seconds += tables.cpu_seconds
+        self.normalize_seconds += tables.normalize_seconds
 
     def fail(self, message: str) -> None:
         """Mark the file as not ingested; nothing of it was written."""
