@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -17,8 +18,17 @@ from skiptrace.ingest import ingest_paths
 from skiptrace.locate import pairwise
 from skiptrace.locate.index import DERIVED_SQL, keys_sql
 from skiptrace.locate.locator import Locator
-from skiptrace.locate.matching import _CODES, COMPARISONS, PAIRWISE
+from skiptrace.locate.matching import (
+    _CODES,
+    COMPARISONS,
+    MAX_CANDIDATES,
+    PAIRWISE,
+    _levels_query,
+    candidate_levels,
+)
 from skiptrace.locate.oracle import load_oracle_resolution
+from skiptrace.locate.query_table import query_table
+from skiptrace.locate.tables import PERSON_KEYS, PERSON_VALUES
 from skiptrace.simulate import WorldConfig, simulate_world
 
 CATALOG = Path(__file__).resolve().parent.parent / "sources"
@@ -128,9 +138,10 @@ def test_python_levels_and_codes_equal_the_sql(query: dict, person: list[dict], 
     assert pairwise.query_keys(q) == set(sql_keys)
 
 
-@pytest.mark.slow
-def test_single_lookups_equal_the_batch_packed_and_gated(tmp_path: Path) -> None:
-    out = tmp_path / "world"
+@pytest.fixture(scope="module")
+def world_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    """A 300-person world resolved by the oracle, and its accounts as queries."""
+    out = tmp_path_factory.mktemp("speed") / "world"
     simulate_world(WorldConfig(persons=300, accounts=150, applications=5, seed=31), out)
     store = out / "store.duckdb"
     ingest_paths([out / "sources"], CATALOG, store)
@@ -146,6 +157,12 @@ def test_single_lookups_equal_the_batch_packed_and_gated(tmp_path: Path) -> None
         build_query({columns[k]: v for k, v in row.items() if k in columns}, i, QueryPolicy())[0]
         for i, row in enumerate(accounts, start=1)
     ]
+    return store, queries
+
+
+@pytest.mark.slow
+def test_single_lookups_equal_the_batch_packed_and_gated(world_store: tuple[Path, list]) -> None:
+    store, queries = world_store
     for gate in (None, lambda con: None):  # packed rows; person_values rows (as when gated)
         with Locator(store, source_gate=gate) as locator:
             assert (locator.packed is not None) == (gate is None)
@@ -153,3 +170,35 @@ def test_single_lookups_equal_the_batch_packed_and_gated(tmp_path: Path) -> None
             single = [locator.lookup(q) for q in queries]
             assert single == batch
             assert sum(r.status == "hit" for r in single) > 0.8 * len(queries)
+
+
+_ROW_CANDIDATES = f"""
+    SELECT qk.id AS qid, pk.person_id
+    FROM ({keys_sql("lq", "qid", phone_list=True)}) qk
+    JOIN {PERSON_KEYS} pk ON pk.key = qk.key AND pk.kind = qk.kind
+    GROUP BY qk.id, pk.person_id
+    QUALIFY row_number() OVER (PARTITION BY qid ORDER BY count(*) DESC, pk.person_id)
+            <= {MAX_CANDIDATES}"""
+"""The batch candidates as the row-based batch SQL selected them (before group values)."""
+
+
+@pytest.mark.slow
+def test_batch_levels_equal_the_row_based_sql(world_store: tuple[Path, list]) -> None:
+    """The batch levels (groups' distinct values of the candidates only) equal the
+    previous batch SQL (every row of every candidate, all of `person_values` joined), with
+    fields given by some queries and by none (absent comparisons)."""
+    store, queries = world_store
+    thin = [replace(q, ssn=None, dob=None, phones=()) for q in queries[::2]]
+    name_only = [replace(q, address=None, ssn=None, phones=()) for q in queries[1::3]]
+    with Locator(store) as locator:
+        for batch in (queries + thin + name_only, name_only, thin[:1] + thin):
+            table = query_table(batch)
+            locator.con.register("lq_input", table)
+            expected = locator.con.sql(
+                _levels_query(table, _ROW_CANDIDATES, f"SELECT * FROM {PERSON_VALUES}", "lq_input")
+            ).to_arrow_table()
+            locator.con.unregister("lq_input")
+            got = candidate_levels(locator.con, table)
+            assert got.equals(expected)
+            assert len(got) > 0.5 * len(batch)
+        assert len(locator.locate_many(queries)) == len(queries)

@@ -91,39 +91,121 @@ def _absent(sql: str, queries: pa.Table) -> bool:
     )
 
 
-def _levels_sql(queries: pa.Table) -> str:
-    return ", ".join(
-        f"-1::TINYINT AS {c.name}" if _absent(c.null_sql, queries)
-        else f"max({c.case_sql()}) AS {c.name}"
-        for c in COMPARISONS
-    )  # fmt: skip
-
-
-def _codes_sql(queries: pa.Table) -> str:
-    return ", ".join(
-        f"NULL::BOOLEAN AS code_{name}" if _absent(given, queries)
-        else f"CASE WHEN any_value({given}) THEN coalesce(bool_or({agree}) "
-        f"FILTER (WHERE {col} IS NOT NULL), false) END AS code_{name}"
+def _aggregates(queries: pa.Table) -> dict[str, str | None]:
+    """Candidate-row column -> its aggregate over the candidate's values: each comparison's
+    best level and each match code; None when no query has the field (the column is then
+    the constant of `_constant`)."""
+    items = [(c.name, c.null_sql, f"max({c.case_sql()})") for c in COMPARISONS]
+    items += [
+        (f"code_{name}", given, f"CASE WHEN any_value({given}) THEN coalesce(bool_or({agree}) "
+         f"FILTER (WHERE {col} IS NOT NULL), false) END")
         for name, (given, agree, col) in _CODES.items()
-    )  # fmt: skip
+    ]  # fmt: skip
+    return {name: None if _absent(given, queries) else sql for name, given, sql in items}
+
+
+def _constant(name: str) -> str:
+    """The column `name` when no query has its field: level -1 (missing), code NULL."""
+    return f"NULL::BOOLEAN AS {name}" if name.startswith("code_") else f"-1::TINYINT AS {name}"
 
 
 _BATCH_CANDIDATES = f"""
+    WITH qk AS ({keys_sql("lc_q", "qid", phone_list=True)})
     SELECT qk.id AS qid, pk.person_id, count(*) AS n_keys
     FROM qk JOIN {PERSON_KEYS} pk ON pk.key = qk.key AND pk.kind = qk.kind
     GROUP BY qk.id, pk.person_id
     QUALIFY row_number() OVER (PARTITION BY qid ORDER BY n_keys DESC, person_id)
             <= {MAX_CANDIDATES}"""
+_PERSON_COLUMN = re.compile(r"\br\.(\w+)")
+_NICKNAMES = """nk AS (
+    SELECT DISTINCT x.first_name AS a, y.first_name AS b
+    FROM (SELECT DISTINCT first_name, unnest(first_keys) AS key FROM lc_q) x
+    JOIN (SELECT DISTINCT first_name, unnest(first_keys) AS key FROM {names}) y USING (key)
+    WHERE x.first_name <> y.first_name)"""
+"""The nickname pairs (the `nk` relation of `_levels_query`) over the candidates' names."""
+
+
+def _batch_groups(aggregates: dict[str, str | None]) -> dict[str, list[str]]:
+    """Comparison group (`pairwise.GROUP_OF`; another comparison is its own group) ->
+    the aggregates of its comparisons and codes that some query has the field of."""
+    groups: dict[str, list[str]] = {}
+    for name, sql in aggregates.items():
+        if sql is not None:
+            groups.setdefault(pairwise.GROUP_OF.get(name, name), []).append(f"{sql} AS {name}")
+    return groups
+
+
+def _group_values(aggregates: list[str]) -> list[str]:
+    """The person columns a group's aggregates read (with the nickname pairs: the names)."""
+    sql = " ".join(aggregates)
+    extra = {"first_name", "first_keys"} if "nk." in sql else set()
+    return sorted((set(_PERSON_COLUMN.findall(sql)) | extra) - {"person_id"})
+
+
+def _batch_levels(con: duckdb.DuckDBPyConnection, queries: pa.Table) -> pa.Table:
+    """`candidate_levels` of a batch. Its keys meet `person_keys` in one hash join (one
+    scan of the table per call: large calls amortize it); each comparison group
+    (`pairwise.GROUP_OF`) reads the candidates' distinct values of the columns it compares
+    (one scan of those `person_values` columns; the same maxima as over rows, from a
+    fraction of the pairs); the groups' levels are joined per candidate."""
+    aggregates = _aggregates(queries)
+    groups = _batch_groups(aggregates)
+    columns = [
+        _constant(name) if sql is None else f"g_{pairwise.GROUP_OF.get(name, name)}.{name}"
+        for name, sql in aggregates.items()
+    ]
+    tables = ["lc_q", "lc_cand", "lc_persons", *(f"lc_g_{g}" for g in groups)]
+    con.register("lq_input", queries)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE lc_q AS SELECT *, {DERIVED_SQL} FROM lq_input")
+    finally:
+        con.unregister("lq_input")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE lc_cand AS {_BATCH_CANDIDATES}")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE lc_persons AS SELECT DISTINCT person_id FROM lc_cand"
+        )
+        ctes, joins = [], []
+        for group, parts in groups.items():
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE lc_g_{group} AS SELECT DISTINCT person_id, "
+                f"{', '.join(_group_values(parts))} FROM {PERSON_VALUES} "
+                "WHERE person_id IN (SELECT person_id FROM lc_persons)"
+            )
+            sql = ", ".join(parts)
+            nk = ""
+            if "nk." in sql:
+                ctes.append(_NICKNAMES.format(names=f"lc_g_{group}"))
+                nk = "LEFT JOIN nk ON nk.a = l.first_name AND nk.b = r.first_name"
+            ctes.append(
+                f"g_{group} AS (SELECT c.qid, c.person_id, {sql} FROM lc_cand c "
+                f"JOIN lc_q l ON l.qid = c.qid JOIN lc_g_{group} r ON r.person_id = c.person_id "
+                f"{nk} GROUP BY c.qid, c.person_id)"
+            )
+            joins.append(f"JOIN g_{group} USING (qid, person_id)")
+        if not groups:  # no field to compare: candidates need rows all the same
+            joins.append(f"SEMI JOIN {PERSON_VALUES} USING (person_id)")
+        with_ = f"WITH {', '.join(ctes)}" if ctes else ""
+        return con.sql(
+            f"{with_} SELECT qid, person_id, {', '.join(columns)} "
+            f"FROM lc_cand {' '.join(joins)} ORDER BY qid, person_id"
+        ).to_arrow_table()
+    finally:
+        for table in reversed(tables):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _levels_query(queries: pa.Table, candidates: str, values: str, source: str) -> str:
     """The candidate-levels SQL over the query relation `source`: `candidates` yields
-    `(qid, person_id)` (it may use the query keys `qk`), `values` the candidates' rows of
-    the person index. `nk` holds the pairs of distinct first names with a common nickname
-    key (the resolver's nickname level)."""
+    `(qid, person_id)`, `values` the candidates' rows of the person index. `nk` holds the
+    pairs of distinct first names with a common nickname key (the resolver's nickname
+    level)."""
+    columns = ", ".join(
+        _constant(name) if sql is None else f"{sql} AS {name}"
+        for name, sql in _aggregates(queries).items()
+    )
     return f"""
         WITH lq AS (SELECT *, {DERIVED_SQL} FROM {source}),
-        qk AS ({keys_sql("lq", "qid", phone_list=True)}),
         rv AS ({values}),
         cand AS ({candidates}),
         nk AS (
@@ -133,7 +215,7 @@ def _levels_query(queries: pa.Table, candidates: str, values: str, source: str) 
                   FROM (SELECT DISTINCT person_id FROM cand) c
                   JOIN rv r ON r.person_id = c.person_id) y USING (key)
             WHERE x.first_name <> y.first_name)
-        SELECT c.qid, c.person_id, {_levels_sql(queries)}, {_codes_sql(queries)}
+        SELECT c.qid, c.person_id, {columns}
         FROM cand c JOIN lq l ON l.qid = c.qid
         JOIN rv r ON r.person_id = c.person_id
         LEFT JOIN nk ON nk.a = l.first_name AND nk.b = r.first_name
@@ -148,18 +230,10 @@ def candidate_levels(con: duckdb.DuckDBPyConnection, queries: pa.Table) -> pa.Ta
     Fields no query has are not compared (level -1, code NULL), which keeps the SQL of a
     single lookup small. A single query is bound as parameters (scanning a registered
     Arrow table costs milliseconds per reference) and looks its keys and candidates up by
-    bound IN lists (probing the index tables' ART indexes); a batch joins its key table
-    with the index.
+    bound IN lists (probing the index tables' ART indexes); a batch is `_batch_levels`.
     """
     if len(queries) != 1:
-        con.register("lq_input", queries)
-        try:
-            sql = _levels_query(
-                queries, _BATCH_CANDIDATES, f"SELECT * FROM {PERSON_VALUES}", "lq_input"
-            )
-            return con.sql(sql).to_arrow_table()
-        finally:
-            con.unregister("lq_input")
+        return _batch_levels(con, queries)
     source, row = _row_source(queries)
     persons = _single_candidates(con, source, row)
     marks = ", ".join("?" * len(persons)) or "NULL"
