@@ -157,6 +157,8 @@ def test_employer_name_with_trailing_words_agrees(world: Path, screened) -> None
     ]
     with Verifier(world / "store.duckdb") as verifier:
         longer, other = verifier.verify_many(queries)
+        persons = verifier.screen(queries, None).evidence["employer_persons"].to_pylist()
+    assert persons[0] > 0 and persons[1] == 0  # a made-up employer: 0 on file, not unknown
     assert longer.elements["employer"] is True
     assert other.elements["employer"] is False
     employer = next(r.evidence for r in other.reasons if r.code == "EMPLOYER_NOT_ASSOCIATED")

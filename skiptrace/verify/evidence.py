@@ -165,8 +165,9 @@ employer_area AS (
 employer_f AS (
     SELECT a.qid, coalesce(w.employer_persons, 0) AS employer_persons,
            coalesce(r.employer_persons_area, 0) AS employer_persons_area
-    FROM a JOIN employer_anywhere w ON w.key = a.employer_key
-    LEFT JOIN employer_area r ON r.key = a.employer_key AND r.zip3 = left(a.addr_zip5, 3)),
+    FROM a LEFT JOIN employer_anywhere w ON w.key = a.employer_key
+    LEFT JOIN employer_area r ON r.key = a.employer_key AND r.zip3 = left(a.addr_zip5, 3)
+    WHERE a.employer_key IS NOT NULL),
 po_f AS (
     SELECT qid, count(*) AS phone_others,
            count(*) FILTER (WHERE coresident) AS phone_coresidents,
