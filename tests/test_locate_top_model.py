@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pytest
 from test_locate_staleness import AS_OF, EPOCH, INTERVALS, REFRESH_TYPE, _evidence, _refresh
 
+import skiptrace.locate.fit as fit_module
 from skiptrace.locate.boost import BoostConfig, fit_trees, tree_log_odds
 from skiptrace.locate.calibration import fit_logistic, predict_logistic
 from skiptrace.locate.features import (
     END_OVERLAP_DAYS,
+    FIRST_STAGE,
     contact_features,
     contact_scores,
     end_evidence,
@@ -22,7 +25,7 @@ from skiptrace.locate.features import (
     fastest_refresh_overdue,
     person_silence,
 )
-from skiptrace.locate.fit import TOP_FEATURES, fit_contacts
+from skiptrace.locate.fit import TOP_FEATURES, fit_contacts, fit_top
 from skiptrace.locate.params import (
     TOP_FILE,
     ContactParams,
@@ -148,6 +151,53 @@ def test_fitting_adds_a_second_stage_that_separates_stale_best_addresses(tmp_pat
     assert np.array_equal(again, scores)
     save_params(IdentityParams(m={}, u={}), ContactParams(params.kinds, INTERVALS), tmp_path)
     assert not (tmp_path / TOP_FILE).exists() and load_contacts(tmp_path).top == {}
+
+
+def test_the_second_stage_trains_only_on_its_train_rows_and_calibrates_on_all() -> None:
+    rng = np.random.default_rng(5)
+    n = 400
+    features = {name: rng.random(n) for name in TOP_FEATURES["address"] if name != FIRST_STAGE}
+    current = features["end_reliability"] < 0.6
+    train = rng.random(n) < 0.7
+    current[~train] = ~current[~train]  # rows the trees must not learn from
+    rows, first, config = np.arange(n), np.full(n, 0.5), BoostConfig(rounds=20)
+    model = fit_top(features, rows, first, current, np.ones(n, bool), "address", config, train)
+    x = np.column_stack([np.zeros(n) if name == FIRST_STAGE else features[name]
+                         for name in model.features])  # fmt: skip
+    base, trees = fit_trees(x[train], current[train], config)
+    assert model.base == base and model.trees == trees
+    assert model.iso_x  # calibrated, on every row's out-of-fold score
+    everything = fit_top(features, rows, first, current, np.ones(n, bool), "address", config)
+    assert everything.trees != trees
+
+
+def test_rank_errors_do_not_train_the_second_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person whose current address is another known one than the best-ranked is the
+    first stage's mistake, not a move to an unknown address: the trees do not see them."""
+    evidence, current = _population(300, 9)
+    extra = _with_ends(
+        _evidence([{"person_id": f"p{i:04d}", "refreshes": [_refresh("bureau", 0.85, 900)]}
+                   for i in range(0, 300, 3)]),
+        [None] * 100,
+    )  # fmt: skip
+    evidence = pa.concat_tables([evidence, extra.cast(evidence.schema)])
+    current = np.concatenate([current, np.zeros(100, bool)])
+    current[:300:3] = False  # those persons' second, overdue address is the current one
+    current[300:] = True
+    seen: dict[str, np.ndarray] = {}
+
+    def spy(*args: Any) -> TopModel:
+        seen.update(rows=args[1], is_current=args[3], train=args[7])
+        return fit_top(*args)
+
+    monkeypatch.setattr(fit_module, "fit_top", spy)
+    fit_contacts(evidence, AS_OF, current, boost=BoostConfig(rounds=10))
+    persons = np.asarray(evidence["person_id"].to_pylist())
+    current_elsewhere = {p for p, c in zip(persons, current, strict=True) if c}
+    rows, is_current, train = seen["rows"], seen["is_current"], seen["train"]
+    expected = (is_current > 0) | ~np.isin(persons[rows], list(current_elsewhere))
+    assert np.array_equal(train, expected)
+    assert (~train).sum() > 0 and train.sum() > 200
 
 
 def test_the_second_stage_rescores_only_each_persons_best_address() -> None:

@@ -8,7 +8,9 @@ model also sees how overdue their refreshing sources are (`features.refresh_stal
 how often the sources that ended an address end one at a move (`features.end_move_rates`,
 measured without labels on the same evidence).
 Each person's best-ranked address is then re-scored by boosted trees over the same
-evidence plus the person's silence and the reports that ended it (`fit_top`).
+evidence plus the person's silence and the reports that ended it (`fit_top`), trained on
+the persons whose best address is current or whose current one no source knows (a person
+whose current address is another known one is a ranking error, not a silent move).
 """
 
 from __future__ import annotations
@@ -138,7 +140,12 @@ def fit_contacts(
             setattr(model, ys, values.tolist())
         models[kind] = model
         if kind in TOP_FEATURES:
-            tops[kind] = fit_top(features, rows[top], p[top], y[top], used[top], kind, boost)
+            # rank errors (another known value is current) are the first stage's business
+            _, group = np.unique(persons[rows], return_inverse=True)
+            other = (np.bincount(group, weights=y) > 0)[group] & (y == 0)
+            tops[kind] = fit_top(
+                features, rows[top], p[top], y[top], used[top], kind, boost, ~other[top]
+            )
     return ContactParams(models, intervals, tops, end_rates)
 
 
@@ -150,21 +157,25 @@ def fit_top(
     calibrate: np.ndarray,
     kind: str,
     config: BoostConfig | None = None,
+    train: np.ndarray | None = None,
 ) -> TopModel:
     """The second stage of `kind` from its persons' best-ranked `rows` (first-stage
-    probabilities `first`): boosted trees on every row; the isotonic map on `calibrate`,
-    fitted to out-of-fold scores (trees score their own training rows too confidently)."""
+    probabilities `first`): boosted trees on the `train` rows (default: all), i.e. whether
+    the best value is still current or the person has moved to a value no source knows;
+    the isotonic map on `calibrate`, fitted to out-of-fold scores of every row (trees
+    score their own training rows too confidently)."""
     model = TopModel(TOP_FEATURES[kind], 0.0, [])
     x = top_matrix(features, rows, first, model.features)
-    model.base, model.trees = fit_trees(x, is_current, config)
+    train = np.ones(len(rows), bool) if train is None else np.asarray(train, bool)
+    model.base, model.trees = fit_trees(x[train], is_current[train], config)
     if calibrate.sum() < 20:
         return model
     fold = np.random.default_rng(0).permutation(len(rows)) % CALIBRATION_FOLDS
     raw = np.zeros(len(rows))
     for k in range(CALIBRATION_FOLDS):
         held = fold == k
-        part = TopModel(model.features, *fit_trees(x[~held], is_current[~held], config))
-        raw[held] = sigmoid(part.log_odds(x[held]))
+        fitted = fit_trees(x[~held & train], is_current[~held & train], config)
+        raw[held] = sigmoid(TopModel(model.features, *fitted).log_odds(x[held]))
     knots, values = fit_isotonic(raw[calibrate], is_current[calibrate])
     model.iso_x, model.iso_y = knots.tolist(), values.tolist()
     return model
