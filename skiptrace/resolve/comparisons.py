@@ -237,18 +237,23 @@ def vectors_select_sql(comparisons: tuple[Comparison, ...], pairs: str, extra: s
 
     TF columns are returned as ``tf_<column>``: the left value when both sides agree.
     ``extra`` is appended to the select list (our own SQL, e.g. agreement flags). The
-    nickname table is joined as ``nk`` (see :mod:`records`).
+    nickname table is joined as ``nk`` (see :mod:`records`) when the levels or ``extra``
+    refer to it (it holds each name pair once, so the join never repeats a pair).
     """
     levels = ", ".join(f"{c.case_sql()} AS {c.name}" for c in comparisons)
     tfs = "".join(
         f", CASE WHEN l.{col} = r.{col} THEN l.{col} END AS tf_{col}"
         for col in tf_columns(comparisons)
     )
+    nicknames = (
+        f"LEFT JOIN {NICKNAMES_TABLE} nk ON nk.a = l.first_name AND nk.b = r.first_name"
+        if "nk." in levels + extra
+        else ""
+    )
     return (
         f"SELECT p.id_l, p.id_r, {levels}{tfs}{extra} FROM {pairs} p "
         f"JOIN {RECORDS_TABLE} l ON l.record_id = p.id_l "
-        f"JOIN {RECORDS_TABLE} r ON r.record_id = p.id_r "
-        f"LEFT JOIN {NICKNAMES_TABLE} nk ON nk.a = l.first_name AND nk.b = r.first_name"
+        f"JOIN {RECORDS_TABLE} r ON r.record_id = p.id_r {nicknames}"
     )
 
 
