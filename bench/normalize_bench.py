@@ -56,8 +56,8 @@ from skiptrace.normalize.batch import normalize_column
 # Distinct values per row in a ~10M-row world (names/addresses repeat across sources).
 DISTINCT_RATIO = {"name": 0.25, "address": 0.3, "phone": 0.25, "date": 0.1, "ssn": 0.12,
                   "email": 0.2, "employer": 0.01}  # fmt: skip
-CACHES = [names.normalize_name, addresses.normalize_address, addresses.locality, parse_street_line,
-          phones.normalize_phone, phones._exchange_facts, dates._normalize_date,
+CACHES = [names.normalize_name, addresses.normalize_address, addresses.zip5_locality,
+          parse_street_line, phones.normalize_phone, phones._exchange_facts, dates._normalize_date,
           ssns.normalize_ssn, emails.normalize_email, employers.normalize_employer]  # fmt: skip
 
 

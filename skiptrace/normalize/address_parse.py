@@ -36,7 +36,6 @@ _SPELLED_UNIT = re.compile(
     r"(?<=\S )(APARTMENT|APPT|APTS|SUITE|UNT|ROOM|SPACE|TRAILER)"
     r"(?= (?:# )?(?:[A-Z0-9-]{0,7}\d[A-Z0-9-]{0,7}|[A-Z])$)"
 )
-_SPELLED_HINTS = ("AP", "SUITE", "UNT", "ROOM", "SPACE", "TRAILER")  # in every word it rewrites
 # `fold` leaves ASCII only: upper-case letters, drop '.', space out '#', blank the rest.
 _LINE_TABLE = str.maketrans(
     {
@@ -216,9 +215,16 @@ def parse_street_line(line: str) -> StreetParts:
     """Parse one clean street line (see `clean_line`), fastest sure path first."""
     if not line:
         return StreetParts(error="empty")
-    special = _box_or_route(line)
+    special = None if line[0].isdigit() else _box_or_route(line)  # both open with a word
     if special:
         return special
-    if any(hint in line for hint in _SPELLED_HINTS):  # (cheaper than the regex alone)
+    if (  # a part of every word `_SPELLED_UNIT` rewrites (cheaper than the regex alone)
+        "AP" in line
+        or "SUITE" in line
+        or "UNT" in line
+        or "ROOM" in line
+        or "SPACE" in line
+        or "TRAILER" in line
+    ):
         line = _SPELLED_UNIT.sub(lambda m: UNIT_DESIGNATORS[m.group(1)], line)
     return _fast_parse(line) or slow_parse(line)

@@ -154,10 +154,22 @@ _address = builder(Address)
 _locality = builder(_Locality)
 
 
-@lru_cache(maxsize=50_000)
 def locality(city_text: str, state_text: str, zip_text: str) -> _Locality:
     """City, state and ZIP fields standardized, completed from the ZIP and checked."""
     zip5, zip4 = normalize_zip(zip_text)
+    where = zip5_locality(city_text, state_text, zip5)
+    if not zip4:
+        return where
+    return _locality(
+        where.city, where.state, zip5, zip4, where.key, f"{where.display}-{zip4}",
+        where.consistent, where.timezone,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=100_000)
+def zip5_locality(city_text: str, state_text: str, zip5: str) -> _Locality:
+    """`locality` without a ZIP+4 (cached: ZIP+4s are nearly unique per address, the rest
+    repeats; with a ZIP+4 only ``zip4`` and the display's '-NNNN' tail differ)."""
     city = squash(upper_clean(city_text).replace(".", ""))
     state = normalize_state(state_text)
     info = lookup_zip(zip5) if zip5 else None
@@ -165,11 +177,10 @@ def locality(city_text: str, state_text: str, zip_text: str) -> _Locality:
         city = city or info.city
         state = state or info.state
     key = zip5 or (f"{city_key(city)},{state}" if city or state else "")
-    zip_text = f"{zip5}-{zip4}" if zip4 else zip5
-    display = " ".join([p for p in (city, state, zip_text) if p]) if (state or zip5) else city
+    display = " ".join([p for p in (city, state, zip5) if p]) if (state or zip5) else city
     consistent = check_consistency(city, state, zip5)
     timezone = info.timezone if info else None
-    return _locality(city, state, zip5, zip4, key, display, consistent, timezone)
+    return _locality(city, state, zip5, "", key, display, consistent, timezone)
 
 
 def _assemble(raw: str, parts: StreetParts, where: _Locality) -> Address:
@@ -228,6 +239,19 @@ def normalize_address(
     Split fields win over what a one-line `raw` says. A missing city or state is filled in
     from the ZIP reference data.
     """
+    return address_of(raw, line1, line2, city, state, zip)
+
+
+def address_of(
+    raw: str | None,
+    line1: str | None,
+    line2: str | None,
+    city: str | None,
+    state: str | None,
+    zip: str | None,
+) -> Address:
+    """`normalize_address` without its cache, arguments by position (for batch callers that
+    pass each distinct value once: whole addresses almost never repeat across chunks)."""
     street_text = city_text = state_text = zip_text = ""
     raw_text = raw if isinstance(raw, str) else ""
     if raw_text and not raw_text.isspace():

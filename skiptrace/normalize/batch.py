@@ -13,8 +13,8 @@ import pyarrow as pa
 
 from skiptrace.errors import ConfigError
 from skiptrace.normalize.address_parse import parse_street_line
-from skiptrace.normalize.addresses import locality, normalize_address
-from skiptrace.normalize.dates import _normalize_date, normalize_date
+from skiptrace.normalize.addresses import address_of, normalize_address, zip5_locality
+from skiptrace.normalize.dates import TWO_DIGIT_PIVOT, _normalize_date, normalize_date
 from skiptrace.normalize.emails import normalize_email
 from skiptrace.normalize.employers import normalize_employer
 from skiptrace.normalize.names import normalize_name
@@ -22,10 +22,16 @@ from skiptrace.normalize.parties import split_parties
 from skiptrace.normalize.phones import normalize_phone, normalize_phones
 from skiptrace.normalize.ssns import normalize_ssn
 
+
+def _one_line_address(raw: str | None) -> Any:
+    """`normalize_address` of a one-line address, uncached (see `address_of`)."""
+    return address_of(raw, None, None, None, None, None)
+
+
 NORMALIZERS: dict[str, Callable[..., Any]] = {
     "name": normalize_name,
     "parties": split_parties,
-    "address": normalize_address,
+    "address": _one_line_address,
     "phone": normalize_phone,
     "phones": normalize_phones,
     "date": normalize_date,
@@ -34,7 +40,7 @@ NORMALIZERS: dict[str, Callable[..., Any]] = {
     "employer": normalize_employer,
 }
 KINDS = tuple(NORMALIZERS)
-_CACHED = (normalize_name, normalize_address, parse_street_line, locality, normalize_phone,
+_CACHED = (normalize_name, normalize_address, parse_street_line, zip5_locality, normalize_phone,
            _normalize_date, normalize_ssn, normalize_email, normalize_employer)  # fmt: skip
 
 
@@ -112,8 +118,10 @@ def _normalizer(kind: str, options: dict[str, Any]) -> Callable[[str | None], An
     fn = NORMALIZERS.get(kind)
     if fn is None:
         raise ConfigError(f"unknown normalizer kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if kind == "date" and options.get("formats") is not None:
-        options["formats"] = tuple(options["formats"])
+    if kind == "date" and set(options) <= {"formats", "pivot"}:
+        formats, pivot = options.get("formats"), options.get("pivot", TWO_DIGIT_PIVOT)
+        formats = tuple(formats) if formats else None
+        return lambda raw: _normalize_date(raw, formats, pivot)  # as `normalize_date`
     return partial(fn, **options) if options else fn
 
 
@@ -160,7 +168,7 @@ def encode_address_columns(
     distinct, index = encode(_rows([c if c is not None else [None] * length for c in columns]))
 
     def one(row: tuple[str | None, ...]) -> Any:
-        return normalize_address(line1=row[0], line2=row[1], city=row[2], state=row[3], zip=row[4])
+        return address_of(None, *row)
 
     return apply_each(one, distinct), index
 

@@ -31,11 +31,16 @@ def split_parties(raw: str | None, fmt: str = "auto") -> tuple[Name, ...]:
     The empty tuple is never returned: unusable input yields one not-ok `Name`.
     """
     text = raw if isinstance(raw, str) else ""
-    cleaned = _ET_AL.sub(" ", clean_tokens(text.replace("&", " & ").replace("+", " + ")))
-    parts = [
-        [t for t in words if has_alpha(t) or t in SUFFIXES or t == ","]
-        for words in ([w.strip("'-") for w in p.split()] for p in _JOINERS.split(cleaned))
-    ]
+    cleaned = clean_tokens(text.replace("&", " & ").replace("+", " + "))
+    if "ET " in cleaned:
+        cleaned = _ET_AL.sub(" ", cleaned)
+    if "AND" in cleaned or "&" in cleaned or "+" in cleaned or "/" in cleaned:
+        parts = [
+            [t for t in words if has_alpha(t) or t in SUFFIXES or t == ","]
+            for words in ([w.strip("'-") for w in p.split()] for p in _JOINERS.split(cleaned))
+        ]
+    else:  # one part; `clean_tokens` already stripped and filtered its words
+        parts = [cleaned.split()]
     parts = [p for p in parts if any(t != "," for t in p)]
     if not parts:
         return (build_name(text),)
