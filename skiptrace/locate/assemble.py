@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from skiptrace.locate.matching import CODE_FIELDS, COMPARISONS
+from skiptrace.locate.params import IdentityParams
 from skiptrace.locate.results import (
     ContactPoint,
     FieldContribution,
@@ -57,57 +59,110 @@ def _superseded(row: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
-def contact_point(row: dict[str, Any], confidence: float) -> ContactPoint:
-    """One evidence row with its final confidence as a `ContactPoint`."""
+def _contact_fields(row: dict[str, Any]) -> tuple[tuple, tuple]:
+    """The `ContactPoint` fields of an evidence row before and after `confidence`."""
     kind = row["kind"]
-    return ContactPoint(
-        kind=kind,
-        value=row["display"],
-        confidence=float(min(max(confidence, 0.0), 1.0)),
-        key=row["value_key"],
-        line1=row["line1"] or "" if kind == "address" else "",
-        city=row["city"] or "" if kind == "address" else "",
-        state=row["state"] or "" if kind == "address" else "",
-        zip=row["zip"] or "" if kind == "address" else "",
-        e164=row["value_key"] if kind == "phone" else "",
-        line_type=(row["line_type"] or "unknown") if kind == "phone" else "",
-        first_seen=row["first_seen"],
-        last_seen=row["last_seen"],
-        sources=tuple(row["sources"]),
-        n_independent_sources=int(row["n_sources"]),
-        reasons=_reasons(row),
-        superseded_by=_superseded(row),
+    address, phone = kind == "address", kind == "phone"
+    head = (kind, row["display"])
+    tail = (
+        row["value_key"],
+        row["line1"] or "" if address else "",
+        row["city"] or "" if address else "",
+        row["state"] or "" if address else "",
+        row["zip"] or "" if address else "",
+        row["value_key"] if phone else "",
+        (row["line_type"] or "unknown") if phone else "",
+        row["first_seen"],
+        row["last_seen"],
+        tuple(row["sources"]),
+        int(row["n_sources"]),
+        "subject",
+        _reasons(row),
+        _superseded(row),
     )
+    return head, tail
 
 
-def group_contacts(
-    evidence: pa.Table, confidence: np.ndarray
-) -> dict[str, dict[str, list[ContactPoint]]]:
-    """person_id -> kind -> contact points, best first (ties: key order, deterministic)."""
-    out: dict[str, dict[str, list[ContactPoint]]] = {}
-    rows = evidence.to_pylist()
-    order = sorted(range(len(rows)), key=lambda i: (-confidence[i], rows[i]["value_key"]))
+_POINT_COLUMNS = (
+    "person_id", "kind", "display", "value_key", "line1", "city", "state", "zip", "line_type",
+    "first_seen", "last_seen", "sources", "n_sources", "all_ended", "end_date", "moved_to",
+    "moved_away", "sold", "n_later", "n_persons",
+)  # fmt: skip
+"""The evidence columns a contact point shows (the rest only feed its confidence)."""
+Grouped = dict[str, dict[str, list[tuple[float, tuple, tuple]]]]
+"""person_id -> kind -> (confidence, fields before it, fields after it), best first."""
+
+
+def group_contacts(evidence: pa.Table, confidence: np.ndarray) -> Grouped:
+    """person_id -> kind -> contact points (as `scaled_contacts` builds them), best first
+    (ties: key order, deterministic); each row's fields are derived once, however many
+    results show it."""
+    out: Grouped = {}
+    rows = evidence.select(list(_POINT_COLUMNS)).to_pylist()
+    scores = confidence.tolist()
+    order = sorted(range(len(rows)), key=lambda i: (-scores[i], rows[i]["value_key"]))
     for i in order:
         row = rows[i]
         kinds = out.setdefault(row["person_id"], {})
-        kinds.setdefault(row["kind"], []).append(contact_point(row, confidence[i]))
+        point = (min(max(scores[i], 0.0), 1.0), *_contact_fields(row))
+        kinds.setdefault(row["kind"], []).append(point)
     return out
 
 
+def scaled_contacts(
+    grouped: dict[str, list[tuple[float, tuple, tuple]]], factor: float
+) -> dict[str, list[ContactPoint]]:
+    """A person's `group_contacts` as contact points, each confidence times `factor` (the
+    identity confidence of the result showing them, in [0, 1])."""
+    return {
+        kind: [ContactPoint(*head, confidence * factor, *tail) for confidence, head, tail in points]
+        for kind, points in grouped.items()
+    }
+
+
+class MatchParts:
+    """The parts of `PersonMatch`es that depend on levels and codes only, built once per
+    identity parameters (a batch shows many candidates): each comparison level's
+    `FieldContribution` and each combination of match codes (all immutable)."""
+
+    def __init__(self, params: IdentityParams) -> None:
+        self.contributions: dict[str, dict[int, FieldContribution]] = {}
+        for c in COMPARISONS:
+            weights = params.weights(c.name)
+            self.contributions[c.name] = {
+                level: FieldContribution(c.name, label, round(float(weights[level + 1]), 3))
+                for level, label in _LABELS[c.name].items()
+                if level >= 0
+            }
+        self._codes: dict[tuple[bool | None, ...], MatchCodes] = {}
+
+    def codes(self, values: tuple[bool | None, ...]) -> MatchCodes:
+        """The `MatchCodes` of `values` (in `CODE_FIELDS` order)."""
+        codes = self._codes.get(values)
+        if codes is None:
+            codes = MatchCodes(**dict(zip(CODE_FIELDS, values, strict=True)))
+            self._codes[values] = codes
+        return codes
+
+
 def person_match(
-    row: dict[str, Any], confidence: float, weights: dict[str, float], display_name: str
+    columns: Mapping[str, Sequence[Any]],
+    i: int,
+    confidence: float,
+    parts: MatchParts,
+    display_name: str,
 ) -> PersonMatch:
-    """A candidate row (levels, codes) as a `PersonMatch` with per-field contributions."""
+    """Candidate row `i` of `columns` (levels, codes) as a `PersonMatch` with per-field
+    contributions."""
     contributions = tuple(
-        FieldContribution(c.name, _LABELS[c.name][row[c.name]], round(weights[c.name], 3))
+        parts.contributions[c.name][level]
         for c in COMPARISONS
-        if row[c.name] >= 0
+        if (level := columns[c.name][i]) >= 0
     )
-    codes = MatchCodes(**{f: row[f"code_{f}"] for f in CODE_FIELDS})
     return PersonMatch(
-        person_id=row["person_id"],
+        person_id=columns["person_id"][i],
         identity_confidence=float(min(max(confidence, 0.0), 1.0)),
-        match_codes=codes,
+        match_codes=parts.codes(tuple(columns[f"code_{f}"][i] for f in CODE_FIELDS)),
         contributions=contributions,
         display_name=display_name,
     )

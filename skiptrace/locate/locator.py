@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -24,7 +23,14 @@ import skiptrace
 from skiptrace.errors import ConfigError
 from skiptrace.ingest import load_catalog, open_store
 from skiptrace.ingest.catalog import Catalog
-from skiptrace.locate.assemble import group_contacts, locate_result, person_match
+from skiptrace.locate.assemble import (
+    Grouped,
+    MatchParts,
+    group_contacts,
+    locate_result,
+    person_match,
+    scaled_contacts,
+)
 from skiptrace.locate.evidence import (
     contact_evidence,
     contact_evidence_only,
@@ -95,6 +101,7 @@ class Locator:
         self.min_confidence = min_confidence
         self.identity = load_identity(params_dir)
         check_identity_params(self.identity)
+        self.match_parts = MatchParts(self.identity)
         self.contact_params = load_contacts(params_dir)
         if isinstance(catalog, str | Path):
             catalog = load_catalog(catalog)
@@ -181,11 +188,11 @@ class Locator:
         if len(queries) == 1 and PAIRWISE:
             single = single_candidates(self.con, query_row(queries[0]), self.packed)
             rows = single.rows
-            columns: dict[str, list] = {name: [r[name] for r in rows] for name in LEVEL_COLUMNS}
+            fields = list(rows[0]) if rows else LEVEL_COLUMNS
+            columns: dict[str, list] = {name: [r[name] for r in rows] for name in fields}
             self._names = single.names
         else:
             columns = candidate_levels(self.con, query_table(queries)).to_pydict()
-            rows = None
         qid = np.asarray(columns["qid"], dtype=np.int64)
         weights = field_weights(columns, self.identity)
         total = np.sum(list(weights.values()), axis=0) if weights else np.zeros(len(qid))
@@ -207,21 +214,19 @@ class Locator:
         contacts, flags = self._contacts(hits, single)
 
         def match(i: int) -> PersonMatch:
-            row = rows[i] if rows is not None else {k: v[i] for k, v in columns.items()}
-            row_weights = {name: float(w[i]) for name, w in weights.items()}
             display = (names.get(persons[i]) or [""])[0]
-            return person_match(row, scores[i], row_weights, display)
+            return person_match(columns, i, scores[i], self.match_parts, display)
 
         results = []
         for q, query in enumerate(queries):
             candidates = tuple(match(i) for i in shown.get(q, ()))
             status = statuses.get(q, "no_hit")
             person = candidates[0].person_id if status == "hit" else ""
-            scaled = {
-                kind: [replace(p, confidence=p.confidence * candidates[0].identity_confidence)
-                       for p in points]
-                for kind, points in contacts.get(person, {}).items()
-            }  # fmt: skip
+            scaled = (
+                scaled_contacts(contacts[person], candidates[0].identity_confidence)
+                if person in contacts
+                else {}
+            )
             results.append(
                 locate_result(query.account_id, status, candidates, scaled, flags.get(person))
             )
@@ -236,7 +241,7 @@ class Locator:
 
     def _contacts(
         self, hits: list[str], single: SingleCandidates | None = None
-    ) -> tuple[dict, dict]:
+    ) -> tuple[Grouped, dict]:
         """Contact points per hit person (confidence that each is current) and flags; a
         single lookup's flags (and packed evidence) come with its candidates."""
         if not hits:

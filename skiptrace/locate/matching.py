@@ -117,12 +117,14 @@ _BATCH_CANDIDATES = f"""
     QUALIFY row_number() OVER (PARTITION BY qid ORDER BY n_keys DESC, person_id)
             <= {MAX_CANDIDATES}"""
 _PERSON_COLUMN = re.compile(r"\br\.(\w+)")
-_NICKNAMES = """nk AS (
+_NICKNAMES = """
     SELECT DISTINCT x.first_name AS a, y.first_name AS b
     FROM (SELECT DISTINCT first_name, unnest(first_keys) AS key FROM lc_q) x
     JOIN (SELECT DISTINCT first_name, unnest(first_keys) AS key FROM {names}) y USING (key)
-    WHERE x.first_name <> y.first_name)"""
-"""The nickname pairs (the `nk` relation of `_levels_query`) over the candidates' names."""
+    WHERE x.first_name <> y.first_name"""
+"""The nickname pairs (the `nk` relation of `_levels_query`) over the candidates' names;
+a temporary table, so that the planner knows it is small (as a CTE its estimate was ~10^4
+times too large, and the join hashed the wide candidate rows instead)."""
 
 
 def _batch_groups(aggregates: dict[str, str | None]) -> dict[str, list[str]]:
@@ -144,17 +146,19 @@ def _group_values(aggregates: list[str]) -> list[str]:
 
 def _batch_levels(con: duckdb.DuckDBPyConnection, queries: pa.Table) -> pa.Table:
     """`candidate_levels` of a batch. Its keys meet `person_keys` in one hash join (one
-    scan of the table per call: large calls amortize it); each comparison group
-    (`pairwise.GROUP_OF`) reads the candidates' distinct values of the columns it compares
-    (one scan of those `person_values` columns; the same maxima as over rows, from a
-    fraction of the pairs); the groups' levels are joined per candidate."""
+    scan of the table per call: large calls amortize it); the candidates' rows of the
+    compared columns are read in one scan of `person_values`; each comparison group
+    (`pairwise.GROUP_OF`) compares the candidates' distinct values of its columns (the
+    same maxima as over rows, from a fraction of the pairs); the groups' levels are joined
+    per candidate."""
     aggregates = _aggregates(queries)
     groups = _batch_groups(aggregates)
     columns = [
         _constant(name) if sql is None else f"g_{pairwise.GROUP_OF.get(name, name)}.{name}"
         for name, sql in aggregates.items()
     ]
-    tables = ["lc_q", "lc_cand", "lc_persons", *(f"lc_g_{g}" for g in groups)]
+    tables = ["lc_q", "lc_cand", "lc_persons", "lc_values"]
+    tables += [f"{prefix}_{g}" for g in groups for prefix in ("lc_g", "lc_nk")]
     con.register("lq_input", queries)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE lc_q AS SELECT *, {DERIVED_SQL} FROM lq_input")
@@ -166,17 +170,24 @@ def _batch_levels(con: duckdb.DuckDBPyConnection, queries: pa.Table) -> pa.Table
             "CREATE OR REPLACE TEMP TABLE lc_persons AS SELECT DISTINCT person_id FROM lc_cand"
         )
         ctes, joins = [], []
+        compared = sorted({c for parts in groups.values() for c in _group_values(parts)})
+        if compared:  # the candidates' rows, in one scan of the compared columns
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE lc_values AS SELECT person_id, "
+                f"{', '.join(compared)} FROM {PERSON_VALUES} "
+                "WHERE person_id IN (SELECT person_id FROM lc_persons)"
+            )
         for group, parts in groups.items():
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE lc_g_{group} AS SELECT DISTINCT person_id, "
-                f"{', '.join(_group_values(parts))} FROM {PERSON_VALUES} "
-                "WHERE person_id IN (SELECT person_id FROM lc_persons)"
+                f"{', '.join(_group_values(parts))} FROM lc_values"
             )
             sql = ", ".join(parts)
             nk = ""
             if "nk." in sql:
-                ctes.append(_NICKNAMES.format(names=f"lc_g_{group}"))
-                nk = "LEFT JOIN nk ON nk.a = l.first_name AND nk.b = r.first_name"
+                pairs = _NICKNAMES.format(names=f"lc_g_{group}")
+                con.execute(f"CREATE OR REPLACE TEMP TABLE lc_nk_{group} AS {pairs}")
+                nk = f"LEFT JOIN lc_nk_{group} nk ON nk.a = l.first_name AND nk.b = r.first_name"
             ctes.append(
                 f"g_{group} AS (SELECT c.qid, c.person_id, {sql} FROM lc_cand c "
                 f"JOIN lc_q l ON l.qid = c.qid JOIN lc_g_{group} r ON r.person_id = c.person_id "

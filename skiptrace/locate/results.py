@@ -180,11 +180,13 @@ class LocateResult:
             raise ValueError("reject_reason is required for rejected/suppressed results only")
         _check_probability("identity_confidence", self.identity_confidence)
         _check_probability("contactability", self.contactability)
-        if self.status not in ("hit", "multiple") and any(self._by_kind()):
+        by_kind = self._by_kind()
+        if self.status not in ("hit", "multiple") and any(by_kind):
             raise ValueError(f"a {self.status} result cannot carry contact points")
-        for kind, points in zip(KINDS, self._by_kind(), strict=True):
-            if any(point.kind != kind for point in points):
-                raise ValueError(f"{kind} list holds a contact of another kind")
+        for kind, points in zip(KINDS, by_kind, strict=True):
+            for point in points:  # a loop, not any(): this runs for every result
+                if point.kind != kind:
+                    raise ValueError(f"{kind} list holds a contact of another kind")
 
     def _by_kind(self) -> tuple[tuple[ContactPoint, ...], ...]:
         return (self.addresses, self.phones, self.emails, self.employers)
