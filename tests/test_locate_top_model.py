@@ -24,6 +24,7 @@ from skiptrace.locate.features import (
     end_move_rates,
     fastest_refresh_overdue,
     person_silence,
+    refresh_staleness,
 )
 from skiptrace.locate.fit import TOP_FEATURES, fit_contacts, fit_top
 from skiptrace.locate.params import (
@@ -136,6 +137,24 @@ def _population(n: int, seed: int) -> tuple[pa.Table, np.ndarray]:
         ends.append([_end("utility", 0.85, days + 20)] if ended else None)
         current.append(not gone)
     return _with_ends(_evidence(rows), ends), np.array(current)
+
+
+def test_contact_features_read_each_report_list_once_with_the_same_values() -> None:
+    """The feature columns built from shared report lists equal the public functions'."""
+    evidence, _ = _population(300, seed=11)
+    rates = {"utility": 0.6}
+    features = contact_features(evidence, AS_OF, INTERVALS, end_rates=rates)
+    assert features["refresh_staleness"] == pytest.approx(
+        refresh_staleness(evidence, AS_OF, INTERVALS)
+    )
+    assert features["person_silence"] == pytest.approx(person_silence(evidence, AS_OF, INTERVALS))
+    assert features["fastest_overdue"] == pytest.approx(
+        fastest_refresh_overdue(evidence, AS_OF, INTERVALS)
+    )
+    for name, column in end_evidence(evidence, AS_OF).items():
+        assert features[name] == pytest.approx(column)
+    assert features["end_move"] == pytest.approx(end_move(evidence, rates))
+    assert features["end_move"].max() > 0 and features["end_last_word"].max() > 0
 
 
 def test_fitting_adds_a_second_stage_that_separates_stale_best_addresses(tmp_path: Path) -> None:

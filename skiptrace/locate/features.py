@@ -114,6 +114,7 @@ class _Refreshes:
     rows: np.ndarray
     source: np.ndarray
     reliability: np.ndarray
+    day: np.ndarray
     interval: np.ndarray
     known: np.ndarray
     age: np.ndarray
@@ -131,7 +132,7 @@ def _refreshes(
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
     interval = np.array([intervals.get(str(n), np.nan) for n in names], dtype=float)[source]
     age = np.maximum(_reference_days(persons, as_of, died)[rows] - day, 0.0)
-    return _Refreshes(rows, source, reliability, interval, ~np.isnan(interval), age, names,
+    return _Refreshes(rows, source, reliability, day, interval, ~np.isnan(interval), age, names,
                       persons)  # fmt: skip
 
 
@@ -161,8 +162,11 @@ def refresh_staleness(
 ) -> np.ndarray:
     """Per row: the largest, over the sources refreshing the value with a known interval,
     of reliability x log(1 + days since its last refresh / its interval); 0 when none."""
-    r = _refreshes(evidence, as_of, intervals, died)
-    stale = np.zeros(evidence.num_rows)
+    return _staleness(_refreshes(evidence, as_of, intervals, died), evidence.num_rows)
+
+
+def _staleness(r: _Refreshes, n: int) -> np.ndarray:
+    stale = np.zeros(n)
     k = r.known
     np.maximum.at(stale, r.rows[k], r.reliability[k] * np.log1p(r.age[k] / r.interval[k]))
     return stale
@@ -177,8 +181,11 @@ def fastest_refresh_overdue(
     """Per row: log(1 + days since the last refresh / interval) of the refreshing source
     with the shortest interval among those refreshing the value (the one whose silence
     says most); 0 when none."""
-    r = _refreshes(evidence, as_of, intervals, died)
-    out = np.zeros(evidence.num_rows)
+    return _fastest_overdue(_refreshes(evidence, as_of, intervals, died), evidence.num_rows)
+
+
+def _fastest_overdue(r: _Refreshes, n: int) -> np.ndarray:
+    out = np.zeros(n)
     rows, interval, age = r.rows[r.known], r.interval[r.known], r.age[r.known]
     order = np.lexsort((interval, rows))
     first = np.ones(len(order), bool)
@@ -195,13 +202,24 @@ def end_evidence(
     inactive registration): the combined reliability of the sources ending it, the years
     since the latest end, and whether that end is the last word (no source refreshed the
     value more than `END_OVERLAP_DAYS` after it)."""
+    refreshed, _, _, refresh_day, _ = _reports(evidence, "refreshes")
+    return _end_evidence(evidence, as_of, died, _reports(evidence, "ends"), refreshed, refresh_day)
+
+
+def _end_evidence(
+    evidence: pa.Table,
+    as_of: dt.date,
+    died: Mapping[str, dt.date] | None,
+    ends: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list],
+    refreshed: np.ndarray,
+    refresh_day: np.ndarray,
+) -> dict[str, np.ndarray]:
     n = evidence.num_rows
-    rows, _, reliability, day, _ = _reports(evidence, "ends")
+    rows, _, reliability, day, _ = ends
     kept = np.ones(n)
     np.multiply.at(kept, rows, 1.0 - np.minimum(reliability, 0.999))
     last_end = np.full(n, np.nan)
     np.fmax.at(last_end, rows, day)
-    refreshed, _, _, refresh_day, _ = _reports(evidence, "refreshes")
     last_refresh = np.full(n, np.nan)
     np.fmax.at(last_refresh, refreshed, refresh_day)
     persons = np.asarray(evidence["person_id"].to_numpy(zero_copy_only=False))
@@ -249,9 +267,17 @@ def end_move_rates(evidence: pa.Table, window_days: int = 365) -> dict[str, floa
 def end_move(evidence: pa.Table, rates: Mapping[str, float]) -> np.ndarray:
     """Per row: 1 - the product over the sources ending the value of (1 - the source's
     `end_move_rates`); 0 when no source with a rate ended it."""
-    rows, source, _, _, names = _reports(evidence, "ends")
-    rate = np.array([rates.get(str(n), 0.0) for n in names], dtype=float)[source]
-    kept = np.ones(evidence.num_rows)
+    return _end_move(_reports(evidence, "ends"), rates, evidence.num_rows)
+
+
+def _end_move(
+    ends: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list],
+    rates: Mapping[str, float],
+    n: int,
+) -> np.ndarray:
+    rows, source, _, _, names = ends
+    rate = np.array([rates.get(str(name), 0.0) for name in names], dtype=float)[source]
+    kept = np.ones(n)
     np.multiply.at(kept, rows, 1.0 - np.minimum(rate, 0.999))
     return 1.0 - kept
 
@@ -265,9 +291,12 @@ def person_silence(
     """Per row: how overdue the person's refreshing sources are about the person as a whole
     (the largest reliability x log(1 + days since the source's newest refresh of any of
     the person's values / its interval)); 0 when no refreshing source reports them."""
-    r = _refreshes(evidence, as_of, intervals, died)
+    return _silence(_refreshes(evidence, as_of, intervals, died), evidence.num_rows)
+
+
+def _silence(r: _Refreshes, n: int) -> np.ndarray:
     if len(r.rows) == 0:
-        return np.zeros(evidence.num_rows)
+        return np.zeros(n)
     _, group = np.unique(r.persons, return_inverse=True)
     k, width = r.known, len(r.names) + 1
     value = r.reliability[k] * np.log1p(r.age[k] / r.interval[k])
@@ -302,6 +331,9 @@ def contact_features(
     _, group = np.unique(persons, return_inverse=True)
     person_seen = np.full(group.max() + 1 if len(group) else 0, NEVER_YEARS)
     np.minimum.at(person_seen, group, seen)
+    n = evidence.num_rows
+    refreshes = _refreshes(evidence, as_of, intervals or {}, died)  # each list read once
+    ends = _reports(evidence, "ends")
     return {
         "years_since_seen": seen,
         "log_years_since_seen": np.log1p(seen),
@@ -328,11 +360,11 @@ def contact_features(
         "log_shared": np.log(np.maximum(_num(evidence["n_persons"], 1.0), 1.0)),
         "mobile": (line_type == "mobile").astype(float),
         "landline": (line_type == "landline").astype(float),
-        "refresh_staleness": refresh_staleness(evidence, as_of, intervals or {}, died),
-        "person_silence": person_silence(evidence, as_of, intervals or {}, died),
-        "fastest_overdue": fastest_refresh_overdue(evidence, as_of, intervals or {}, died),
-        **end_evidence(evidence, as_of, died),
-        "end_move": end_move(evidence, end_rates or {}),
+        "refresh_staleness": _staleness(refreshes, n),
+        "person_silence": _silence(refreshes, n),
+        "fastest_overdue": _fastest_overdue(refreshes, n),
+        **_end_evidence(evidence, as_of, died, ends, refreshes.rows, refreshes.day),
+        "end_move": _end_move(ends, end_rates or {}, n),
     }
 
 
