@@ -3,6 +3,7 @@ unconstrained-component shortcut of the clustering and the vectorised stable ids
 
 from __future__ import annotations
 
+import logging
 import random
 
 import duckdb
@@ -11,8 +12,10 @@ import pyarrow as pa
 import pytest
 from test_resolve_store import observations, store_with
 
-from skiptrace.resolve import pipeline
-from skiptrace.resolve.clustering import cluster_pairs
+from skiptrace.resolve import blocking, pipeline
+from skiptrace.resolve.blocking import PAIRS_TABLE, block_pairs
+from skiptrace.resolve.clustering import cluster_pairs, conflicts, identity_of
+from skiptrace.resolve.comparisons import tf_columns, vectors_select_sql
 from skiptrace.resolve.pipeline import (
     Settings,
     cluster_links,
@@ -22,8 +25,11 @@ from skiptrace.resolve.pipeline import (
     register_positions,
 )
 from skiptrace.resolve.records import RECORDS_TABLE, load_records
-from skiptrace.resolve.resolve import NEW_TABLE, _touched, records_relation
+from skiptrace.resolve.resolve import NEW_TABLE, _touched, records_relation, resolve_store
+from skiptrace.resolve.scoring import SCORES_TABLE, score_pairs
 from skiptrace.resolve.stable_ids import assign_id_arrays, assign_ids
+from skiptrace.resolve.term_frequencies import build_tf_tables
+from skiptrace.resolve.training import train
 
 
 def test_components_label_each_id_with_its_smallest_member() -> None:
@@ -164,3 +170,100 @@ def test_touched_search_equals_the_components_of_all_links() -> None:
     expected = nodes[hit & np.isin(nodes, ids)]
     assert len(expected) > len(new)
     assert _touched(con).tolist() == expected.tolist()
+
+
+def test_scores_spilled_to_parquet_equal_scores_kept_in_memory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    con = duckdb.connect(str(tmp_path / "store.duckdb"))
+    mem = store_with(observations(300, seed=7))
+    con.register("obs_in", mem.table("observations").to_arrow_table())
+    con.execute("CREATE TABLE observations AS SELECT * FROM obs_in")
+    load_records(con, records_relation(con))
+    settings = Settings()
+    build_tf_tables(con, tf_columns(settings.comparisons))
+    block_pairs(con, settings.rules)
+    params = train(con, settings.comparisons, u_pairs=100_000)
+    vectors = f"({vectors_select_sql(settings.comparisons, PAIRS_TABLE)})"
+
+    def scores(**kw: int) -> pa.Table:
+        n = score_pairs(con, settings.comparisons, params, vectors, min_probability=0.5, **kw)
+        table = con.execute(f"SELECT * FROM {SCORES_TABLE}").to_arrow_table()
+        assert table.num_rows == n
+        return table
+
+    kept = scores()
+    spilled = scores(batch_rows=100, spill_rows=150)
+    assert kept.num_rows > 500
+    assert spilled.equals(kept)
+    assert not list(tmp_path.glob("rs_scores_*"))  # the spill file is gone
+
+
+def test_constrained_components_are_those_with_a_flag_or_a_conflicting_pair(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(pipeline, "FETCH_ROWS", 7)  # identities read in many fetches
+    con = _conflicted_store()
+    ids = _record_ids(con)
+    links = flagged_links(con, "links", "positions")
+    label = components(ids, links["id_l"], links["id_r"])
+    con.register("comp_in", pa.table({"record_id": ids, "comp": label}))
+    con.execute("CREATE TABLE comps AS SELECT * FROM comp_in")
+    sizes = np.bincount(label)
+    pair_comps = np.flatnonzero(sizes == 2)[:3].tolist()
+    # only the first names conflict, only the birth years conflict, nothing conflicts
+    settings = ((("JOHN", 1950), ("MARY", 1950)), (("JOHN", 1950), ("JOHN", 1953)))
+    settings += ((("JOHN", 1950), ("JOHN", 1951)),)
+    for c, pair in zip(pair_comps, settings, strict=True):
+        for record, (first, year) in zip(ids[label == c].tolist(), pair, strict=True):
+            con.execute(
+                f"UPDATE {RECORDS_TABLE} SET ssn = NULL, ssn_last4 = NULL, dob_digits = NULL,"
+                " suffix = NULL, row_key = NULL, first_name = ?, first_keys = [?],"
+                " first_phonetic = ?, birth_year = ? WHERE record_id = ?",
+                [first, first, first, year, record],
+            )
+    rows = con.execute(
+        f"SELECT record_id, suffix, row_key FROM {RECORDS_TABLE} ORDER BY record_id"
+    ).fetchall()
+    ident = identities(con)
+    members: dict[int, list[int]] = {}
+    for r, c in zip(ids.tolist(), label.tolist(), strict=True):
+        members.setdefault(c, []).append(r)
+    flags = {r: (suffix, row) for r, suffix, row in rows}
+    expected = set()
+    for c, recs in members.items():
+        row_keys = [flags[r][1] for r in recs if flags[r][1]]
+        found = [identity_of(ident[r]._replace(row=None)) for r in recs if r in ident]
+        if (
+            any(flags[r][0] for r in recs)
+            or len(row_keys) > len(set(row_keys))
+            or any(conflicts(a, b) for k, a in enumerate(found) for b in found[k + 1 :])
+        ):
+            expected.add(c)
+    got = set(pipeline._constrained(con, "comps", True, False).tolist())
+    assert got == expected
+    assert {pair_comps[0], pair_comps[1]} <= got and pair_comps[2] not in got
+    assert len(expected) > 3 and len(members) > len(expected)  # some pass, some do not
+
+
+def test_each_phase_logs_its_cpu_and_the_peak_memory(caplog) -> None:  # type: ignore[no-untyped-def]
+    con = store_with(observations(60, seed=2))
+    with caplog.at_level(logging.INFO, logger="skiptrace.resolve.resolve"):
+        summary = resolve_store(con, full=True)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("resolve ")]
+    assert [line.split(":")[0][len("resolve ") :] for line in lines] == list(summary.timings)
+    peaks = [float(line.rsplit("peak RSS ", 1)[1].split()[0]) for line in lines]
+    assert peaks == sorted(peaks) and peaks[0] > 0  # a running peak
+
+
+def test_pairs_deduplicated_in_parts_equal_one_group_by(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    con = store_with(observations(150, seed=9))
+    load_records(con, records_relation(con))
+
+    def pairs() -> tuple[set[tuple[int, int, int]], dict[str, int]]:
+        report = block_pairs(con)
+        rows = con.execute(f"SELECT id_l, id_r, rule FROM {PAIRS_TABLE}").fetchall()
+        assert len(rows) == len(set(rows)) == report.pairs
+        return set(rows), report.pairs_by_rule
+
+    whole, counts = pairs()
+    monkeypatch.setattr(blocking, "PART_RECORDS", 0)  # the parts path, in dozens of parts
+    monkeypatch.setattr(blocking, "PART_ROWS", 40)
+    assert pairs() == (whole, counts)
+    assert len(whole) > 500 and len([n for n in counts.values() if n]) > 5

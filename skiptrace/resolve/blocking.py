@@ -18,6 +18,12 @@ from skiptrace.resolve.records import RECORDS_TABLE
 
 PAIRS_TABLE = "rs_pairs"
 HOT_TABLE = "rs_hot_keys"
+RULE_PAIRS_TABLE = "rs_rule_pairs"
+PART_RECORDS = 2_000_000
+"""Above this many records the rules' pairs are deduplicated in parts (:func:`_dedupe_in_parts`);
+up to it in one GROUP BY over their union, which is faster."""
+PART_ROWS = 50_000_000
+"""Rule pairs deduplicated per GROUP BY in parts: bounds its memory."""
 NAME_CAP = 100
 """Hot-key cap of the name-only rules: a full name shared by more records (JOHN SMITH in a
 large file) is weak evidence on its own, and pairing within it is quadratic; its records'
@@ -175,16 +181,42 @@ def block_pairs(
                 f"{rule.limit(max_block_size)} "
                 f"records skipped (largest {hot[1]})"
             )
-    parts = " UNION ALL ".join(
-        f"SELECT id_l, id_r, {i} AS rule FROM "
-        f"({rule_pairs_sql(r, link_only, new_only, max_block_size, f'{HOT_TABLE}_{i}')})"
+    sqls = [
+        rule_pairs_sql(r, link_only, new_only, max_block_size, f"{HOT_TABLE}_{i}")
         for i, r in enumerate(rules)
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT id_l, id_r, min(rule)::SMALLINT AS rule "
-        f"FROM ({parts}) GROUP BY id_l, id_r"
-    )
+    ]
+    (records,) = con.execute(f"SELECT count(*) FROM {RECORDS_TABLE}").fetchall()[0]
+    if records <= PART_RECORDS:
+        union = " UNION ALL ".join(
+            f"SELECT id_l, id_r, {i} AS rule FROM ({sql})" for i, sql in enumerate(sqls)
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT id_l, id_r, min(rule)::SMALLINT"
+            f" AS rule FROM ({union}) GROUP BY id_l, id_r"
+        )
+    else:
+        _dedupe_in_parts(con, sqls, table)
     counts = dict(con.execute(f"SELECT rule, count(*) FROM {table} GROUP BY rule").fetchall())
     report.pairs_by_rule = {r.name: counts.get(i, 0) for i, r in enumerate(rules)}
     report.pairs = sum(report.pairs_by_rule.values())
     return report
+
+
+def _dedupe_in_parts(con: duckdb.DuckDBPyConnection, sqls: list[str], table: str) -> None:
+    """Create ``table`` from the rules' pair queries ``sqls``: each rule's pairs stored,
+    then deduplicated in parts of about ``PART_ROWS`` rows (a pair is in one part), so that
+    no GROUP BY holds them all: one over 600M rule pairs (10M records) ran out of memory."""
+    schema = "(id_l BIGINT, id_r BIGINT, rule SMALLINT)"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {RULE_PAIRS_TABLE} {schema}")
+    for i, sql in enumerate(sqls):
+        con.execute(f"INSERT INTO {RULE_PAIRS_TABLE} SELECT id_l, id_r, {i} FROM ({sql})")
+    (rows,) = con.execute(f"SELECT count(*) FROM {RULE_PAIRS_TABLE}").fetchall()[0]
+    parts = max(1, -(-rows // PART_ROWS))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} {schema}")
+    for k in range(parts):
+        con.execute(
+            f"INSERT INTO {table} SELECT id_l, id_r, min(rule) FROM {RULE_PAIRS_TABLE}"
+            " WHERE hash(id_l) % ? = ? GROUP BY id_l, id_r",
+            [parts, k],
+        )
+    con.execute(f"DROP TABLE {RULE_PAIRS_TABLE}")

@@ -49,6 +49,7 @@ POSITIONS_TABLE = "rs_positions"
 WORKERS = min(2, os.cpu_count() or 1)  # processes of the constrained clustering
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
 PARALLEL_MIN_LINKS = 100_000  # below this the clustering runs in this process
+FETCH_ROWS = 100_000  # rows per fetch of a result read into Python objects
 _WORK: dict[str, Any] = {}  # a parallel clustering's inputs, inherited by its forks
 
 
@@ -150,35 +151,46 @@ def _constrained(
     With ``safeguards``: a generational suffix, two parties of one source row, or two
     records whose identities conflict (checked on the distinct identities of the component,
     without the row; a record without any identifier conflicts with none); with
-    ``one_per_source``: two records of one source.
+    ``one_per_source``: two records of one source. Only components holding two SSNs, two
+    last fours, two first names or birth years two apart are checked for conflicts: any
+    conflict of two records' identities needs one of these.
     """
-    flagged = con.execute(
-        f"SELECT c.comp FROM {comp_table} c JOIN {RECORDS_TABLE} r USING (record_id)"
-        " GROUP BY c.comp HAVING (? AND (count(nullif(r.suffix, '')) > 0"
+    grouped = con.execute(
+        f"SELECT c.comp, coalesce((? AND (count(nullif(r.suffix, '')) > 0"
         " OR count(nullif(r.row_key, '')) > count(DISTINCT nullif(r.row_key, ''))))"
-        " OR (? AND count(r.source) > count(DISTINCT r.source))",
+        " OR (? AND count(r.source) > count(DISTINCT r.source)), false) AS flagged,"
+        " coalesce(min(r.ssn) <> max(r.ssn), false) OR coalesce(min(r.ssn_last4)"
+        " <> max(r.ssn_last4), false) OR coalesce(min(r.first_name) <> max(r.first_name),"
+        " false) OR coalesce(max(r.birth_year) - min(r.birth_year) >= 2, false) AS open"
+        f" FROM {comp_table} c JOIN {RECORDS_TABLE} r USING (record_id) GROUP BY c.comp"
+        " HAVING flagged OR open",
         [safeguards, one_per_source],
-    ).fetchnumpy()["comp"]
+    ).fetchnumpy()
+    flag = grouped["flagged"].astype(bool)
+    flagged = grouped["comp"][flag]
     if not safeguards:
-        return flagged
+        return flagged.astype(np.int64)
     fields = {k: v for k, v in IDENTITY_FIELDS.items() if k != "row"}
     cols = ", ".join(f"r.{col} AS {name}" for name, col in fields.items())
     any_set = " OR ".join(f"r.{col} IS NOT NULL" for col in fields.values())
-    con.register("rs_flagged_arrow", pa.table({"comp": flagged}))
-    try:
-        rows = con.execute(
-            f"SELECT * FROM (SELECT DISTINCT c.comp, {cols} FROM {comp_table} c"
-            f" JOIN {RECORDS_TABLE} r USING (record_id) ANTI JOIN rs_flagged_arrow f"
-            f" ON f.comp = c.comp WHERE {any_set})"
-            " QUALIFY count(*) OVER (PARTITION BY comp) > 1 ORDER BY comp"
-        ).fetchall()
-    finally:
-        con.unregister("rs_flagged_arrow")
     out = [flagged]
-    for comp, group in itertools.groupby(rows, key=lambda row: row[0]):
-        found = [identity_of(Identity(**dict(zip(fields, row[1:], strict=True)))) for row in group]
-        if any(conflicts(a, b) for k, a in enumerate(found) for b in found[k + 1 :]):
-            out.append(np.array([comp], dtype=np.int64))
+    con.register("rs_open_arrow", pa.table({"comp": grouped["comp"][~flag]}))
+    try:
+        result = con.execute(
+            f"SELECT * FROM (SELECT DISTINCT c.comp, {cols} FROM {comp_table} c"
+            f" JOIN {RECORDS_TABLE} r USING (record_id) SEMI JOIN rs_open_arrow o"
+            f" ON o.comp = c.comp WHERE {any_set})"
+            " QUALIFY count(*) OVER (PARTITION BY comp) > 1 ORDER BY comp"
+        )
+        rows = itertools.chain.from_iterable(iter(lambda: result.fetchmany(FETCH_ROWS), []))
+        for comp, group in itertools.groupby(rows, key=lambda row: row[0]):
+            found = [
+                identity_of(Identity(**dict(zip(fields, row[1:], strict=True)))) for row in group
+            ]
+            if any(conflicts(a, b) for k, a in enumerate(found) for b in found[k + 1 :]):
+                out.append(np.array([comp], dtype=np.int64))
+    finally:
+        con.unregister("rs_open_arrow")
     return np.concatenate(out).astype(np.int64)
 
 

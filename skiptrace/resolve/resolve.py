@@ -17,6 +17,7 @@ touch; given the same model it yields the same persons as a full rebuild.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from dataclasses import dataclass, field, replace
 
@@ -85,7 +86,8 @@ class ResolveSummary:
 
 class _Phases:
     """Wall seconds per phase, logged at INFO with the process CPU seconds (all threads:
-    CPU above wall means DuckDB ran in parallel) as each phase ends."""
+    CPU above wall means DuckDB ran in parallel) and the process's peak RSS so far (where
+    the platform reports it) as each phase ends."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
@@ -95,8 +97,24 @@ class _Phases:
     def done(self, phase: str) -> None:
         now, cpu = time.perf_counter(), time.process_time()
         self.seconds[phase] = round(self.seconds.get(phase, 0.0) + now - self._last, 3)
-        log.info("resolve %s: %.1f s wall, %.1f s CPU", phase, now - self._last, cpu - self._cpu)
+        log.info(
+            "resolve %s: %.1f s wall, %.1f s CPU, peak RSS %s",
+            phase,
+            now - self._last,
+            cpu - self._cpu,
+            _peak_rss(),
+        )
         self._last, self._cpu = now, cpu
+
+
+def _peak_rss() -> str:
+    """The process's peak resident set size so far ("?" where ``resource`` is missing)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return "?"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB; bytes on macOS
+    return f"{peak / (2**30 if sys.platform == 'darwin' else 2**20):.2f} GiB"
 
 
 def records_relation(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
